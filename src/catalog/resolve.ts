@@ -1,0 +1,164 @@
+// Resolve and validate every claim of a stack before anything renders or registers: template exists,
+// owner bound, names valid, preset found inside its tree, userInputs.yaml sound, values valid. Every
+// problem is collected; one ValidationError reports them all.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import yaml from "js-yaml";
+import { type Issue, IssueList } from "../config/errors";
+import { DNS1123 } from "../config/schema";
+import type { Claim, Overlay, StackConfig, Template } from "../config/types";
+import { check } from "../config/validate";
+import { substitute, substituteString, unknownPlaceholdersIn } from "../render/placeholders";
+import { type ResolvedPreset, resolvePreset } from "../sources/presets";
+import { isBound } from "./bindings";
+import { checkUserInputs, type UserInput, type UserInputs, valuesSchema } from "./userInputs";
+
+export interface HelmSpec {
+  release: string;
+  /** Chart name (with `repo`), oci:// reference, or absolute local path. */
+  chart: string;
+  repo?: string;
+  version?: string;
+  /** Static values, placeholders resolved. */
+  values: Record<string, unknown>;
+}
+
+export interface ResolvedTemplate {
+  template: Template;
+  preset: ResolvedPreset;
+  inputs: UserInput[];
+  schema: object;
+}
+
+export interface ResolvedClaim {
+  stack: string;
+  claim: Claim;
+  template: Template;
+  namespace: string;
+  /** Claim values with the preset's defaults filled in. */
+  values: Record<string, unknown>;
+  inputs: UserInput[];
+  preset: ResolvedPreset;
+  /** Cluster overlay with the workspace's overrides on top. */
+  overlay: Overlay;
+  helm?: HelmSpec;
+  kubeVersion?: string;
+}
+
+export interface ResolveOptions {
+  projectRoot: string;
+  cacheDir: string;
+}
+
+export function namespaceFor(config: StackConfig, workspaceId: string): string {
+  return substituteString(config.policy.namespace ?? "ws-{{ workspaceId }}", { name: "", namespace: "", workspaceId });
+}
+
+export function overlayFor(config: StackConfig, workspaceId: string): Overlay {
+  return { ...(config.policy.overlay ?? {}), ...(config.policy.workspaces?.[workspaceId] ?? {}) };
+}
+
+/** The template's preset, inputs and values schema; problems are the template's, reported once. */
+export async function resolveTemplate(t: Template, stack: string, opts: ResolveOptions, issues: IssueList): Promise<ResolvedTemplate | undefined> {
+  const where = { stack, template: t.id };
+  let preset: ResolvedPreset;
+  try {
+    preset = await resolvePreset(opts.projectRoot, opts.cacheDir, t.source.preset);
+  } catch (e) {
+    issues.add({ ...where, field: "source.preset.path", rule: (e as Error).message });
+    return undefined;
+  }
+  const file = join(preset.dir, "userInputs.yaml");
+  if (!existsSync(file)) {
+    issues.add({ ...where, field: "source.preset.path", rule: `preset ${preset.path} has no userInputs.yaml` });
+    return undefined;
+  }
+  let doc: unknown;
+  try {
+    doc = yaml.load(readFileSync(file, "utf8"));
+  } catch (e) {
+    issues.add({ ...where, field: "userInputs", rule: `not valid YAML: ${(e as Error).message.split("\n")[0]}` });
+    return undefined;
+  }
+  const found = checkUserInputs(doc, where);
+  found.forEach((i) => issues.add(i));
+  if (found.length) return undefined;
+  const inputs = (doc as UserInputs).inputs;
+  const unknown = [...new Set([...unknownPlaceholdersIn(t.source.releaseName ?? ""), ...unknownPlaceholdersIn(t.source.values ?? "")])];
+  if (unknown.length) issues.add({ ...where, field: "source.values", rule: `unknown placeholder(s): ${unknown.join(", ")}` });
+  if (t.source.values !== undefined) {
+    try {
+      const v = yaml.load(t.source.values);
+      if (v !== undefined && v !== null && (typeof v !== "object" || Array.isArray(v))) throw new Error("must be a YAML mapping");
+    } catch (e) {
+      issues.add({ ...where, field: "source.values", rule: `not a valid YAML mapping: ${(e as Error).message.split("\n")[0]}` });
+    }
+  }
+  return { template: t, preset, inputs, schema: valuesSchema(inputs) };
+}
+
+function helmSpec(t: Template, claim: Claim, namespace: string, projectRoot: string): HelmSpec | undefined {
+  const s = t.source;
+  if (s.type !== "helm" || !s.chart) return undefined;
+  const scope = { name: claim.name, namespace, workspaceId: claim.workspaceId };
+  const parsed = (s.values ? yaml.load(s.values) : {}) as Record<string, unknown> | null;
+  const values = substitute(parsed ?? {}, scope);
+  const release = substituteString(s.releaseName ?? "{{ name }}", scope);
+  if (s.repositoryUrl?.startsWith("oci://")) {
+    return { release, chart: `${s.repositoryUrl.replace(/\/$/, "")}/${s.chart}`, version: s.version, values };
+  }
+  if (s.repositoryUrl) return { release, chart: s.chart, repo: s.repositoryUrl, version: s.version, values };
+  return { release, chart: join(projectRoot, s.chart), version: s.version, values };
+}
+
+export function resolveClaim(config: StackConfig, rt: ResolvedTemplate, claim: Claim, opts: ResolveOptions, issues: IssueList): ResolvedClaim | undefined {
+  const stack = config.stack;
+  const where = { stack, claim: claim.name, template: rt.template.id };
+  const before = issues.items.length;
+  if (!isBound(rt.template.bindings, claim.owner)) {
+    issues.add({ ...where, field: "owner", rule: `user ${JSON.stringify(claim.owner.user)} (groups ${JSON.stringify(claim.owner.groups ?? [])}) is not bound to template ${rt.template.id}` });
+  }
+  const namespace = namespaceFor(config, claim.workspaceId);
+  if (!new RegExp(DNS1123).test(namespace) || namespace.length > 63) {
+    issues.add({ ...where, field: "workspaceId", rule: `workspace namespace ${JSON.stringify(namespace)} is not a DNS-1123 label` });
+  }
+  // Validate a copy: defaults are filled in, the stack's own config is never mutated.
+  const values = structuredClone(claim.values ?? {}) as Record<string, unknown>;
+  check(rt.schema, values, { stack, claim: claim.name }, "values").forEach((i: Issue) => issues.add(i));
+  if (issues.items.length > before) return undefined;
+  return {
+    stack, claim, template: rt.template, namespace, values, inputs: rt.inputs, preset: rt.preset,
+    overlay: overlayFor(config, claim.workspaceId),
+    helm: helmSpec(rt.template, claim, namespace, opts.projectRoot),
+    kubeVersion: config.cluster.kubeVersion,
+  };
+}
+
+/** Every claim of the stack resolved, or a ValidationError listing every problem found. */
+export async function resolveStack(config: StackConfig, opts: ResolveOptions, only?: string[]): Promise<ResolvedClaim[]> {
+  const issues = new IssueList();
+  const byId = new Map(config.templates.map((t) => [t.id, t]));
+  const claims = only ? config.claims.filter((c) => only.includes(c.name)) : config.claims;
+  for (const name of only ?? []) {
+    if (!config.claims.some((c) => c.name === name)) issues.add({ stack: config.stack, claim: name, field: "name", rule: "no such claim in this stack" });
+  }
+  const used = [...new Set(claims.map((c) => c.templateId))].filter((id) => byId.has(id));
+  const resolved = new Map<string, ResolvedTemplate | undefined>();
+  await Promise.all(used.map(async (id) => resolved.set(id, await resolveTemplate(byId.get(id)!, config.stack, opts, issues))));
+  const out: ResolvedClaim[] = [];
+  for (const claim of claims) {
+    if (!byId.has(claim.templateId)) {
+      issues.add({ stack: config.stack, claim: claim.name, field: "templateId", rule: `unknown template ${JSON.stringify(claim.templateId)} (known: ${[...byId.keys()].join(", ")})` });
+      continue;
+    }
+    const rt = resolved.get(claim.templateId);
+    if (!rt) {
+      issues.add({ stack: config.stack, claim: claim.name, field: "templateId", rule: `template ${claim.templateId} is invalid (see its errors)` });
+      continue;
+    }
+    const rc = resolveClaim(config, rt, claim, opts, issues);
+    if (rc) out.push(rc);
+  }
+  issues.throwIfAny();
+  return out;
+}

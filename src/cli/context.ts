@@ -1,0 +1,39 @@
+// What every command needs: parsed options, the project, the stack's config and the render context.
+import { join } from "node:path";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "../config/errors";
+import { findProjectRoot, loadProject, loadStack, type Project } from "../config/load";
+import type { StackConfig } from "../config/types";
+import type { RenderContext } from "../render/pipeline";
+
+export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, usage: string) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, project: { type: "string" } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${usage}`);
+  }
+}
+
+export function requireOpt(v: string | undefined, name: string, usage: string): string {
+  if (!v) throw new UsageError(`--${name} is required\n\n${usage}`);
+  return v;
+}
+
+export interface StackContext {
+  project: Project;
+  config: StackConfig;
+  ctx: RenderContext;
+}
+
+export function renderContext(project: Project): RenderContext {
+  return { projectRoot: project.root, cacheDir: process.env.OCDP_CACHE_DIR ?? join(project.root, ".ocdp", "cache") };
+}
+
+export function openProject(projectDir?: string): Project {
+  return loadProject(findProjectRoot(projectDir ?? process.cwd()));
+}
+
+export function openStack(stack: string, projectDir?: string): StackContext {
+  const project = openProject(projectDir);
+  return { project, config: loadStack(project, stack), ctx: renderContext(project) };
+}

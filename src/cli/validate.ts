@@ -1,0 +1,1 @@
+export const validateCommand = { summary: "todo", usage: "", async run() { return 0; } };

@@ -1,0 +1,136 @@
+// Reads Pulumi.yaml and stacks/Pulumi.<stack>.yaml the way Pulumi does (project config under `config:`
+// with `value:`, stack config overriding it) and checks them against the schemas. The Pulumi program
+// hands in the values from `pulumi.Config` instead of files: see `fromConfigValues`.
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import yaml from "js-yaml";
+import { IssueList, UsageError, ValidationError } from "./errors";
+import { claimSchema, clusterSchema, policySchema, templateSchema } from "./schema";
+import type { Claim, Cluster, Policy, StackConfig, Template } from "./types";
+import { check } from "./validate";
+
+export const NS = "ocdp";
+
+export interface Project {
+  root: string;
+  name: string;
+  stackConfigDir: string;
+  /** Project-level config values (`ocdp:templates` etc.), keys without the namespace. */
+  config: Record<string, unknown>;
+}
+
+/** The nearest directory at or above `from` that holds Pulumi.yaml. */
+export function findProjectRoot(from = process.cwd()): string {
+  let dir = resolve(from);
+  for (;;) {
+    if (existsSync(join(dir, "Pulumi.yaml"))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new UsageError(`no Pulumi.yaml found at or above ${from}`);
+    dir = up;
+  }
+}
+
+function readYaml(path: string): unknown {
+  try {
+    return yaml.load(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new ValidationError([{ field: path, rule: `not valid YAML: ${(e as Error).message.split("\n")[0]}` }]);
+  }
+}
+
+/** `ocdp:key` entries of a Pulumi config block, unwrapping project-level `{ value: ... }`. */
+function ocdpKeys(block: unknown, project: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!block || typeof block !== "object") return out;
+  for (const [k, v] of Object.entries(block as Record<string, unknown>)) {
+    if (!k.startsWith(`${NS}:`)) continue;
+    const unwrapped = project && v && typeof v === "object" && !Array.isArray(v) && "value" in v ? (v as { value: unknown }).value : v;
+    out[k.slice(NS.length + 1)] = unwrapped;
+  }
+  return out;
+}
+
+export function loadProject(root = findProjectRoot()): Project {
+  const doc = readYaml(join(root, "Pulumi.yaml")) as Record<string, unknown>;
+  return {
+    root,
+    name: String(doc?.name ?? NS),
+    stackConfigDir: String(doc?.stackConfigDir ?? "."),
+    config: ocdpKeys(doc?.config, true),
+  };
+}
+
+export function stackFile(project: Project, stack: string): string {
+  return join(project.root, project.stackConfigDir, `Pulumi.${stack}.yaml`);
+}
+
+/** Raw `ocdp:*` values of a stack: the project's, overridden by the stack file's. */
+export function loadStackValues(project: Project, stack: string): Record<string, unknown> {
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`invalid stack name: ${JSON.stringify(stack)}`);
+  const file = stackFile(project, stack);
+  if (!existsSync(file)) throw new UsageError(`stack ${stack}: no ${file}`);
+  const doc = readYaml(file) as Record<string, unknown>;
+  return { ...project.config, ...ocdpKeys(doc?.config, false) };
+}
+
+/** Templates may be a list or a map keyed by id. */
+function templateList(raw: unknown): unknown[] {
+  if (Array.isArray(raw)) return raw;
+  if (raw && typeof raw === "object") return Object.entries(raw).map(([id, t]) => ({ id, ...(t as object) }));
+  return [];
+}
+
+/** Checks the shapes of templates, cluster, policy and claims; every problem reported at once. */
+export function fromConfigValues(stack: string, values: Record<string, unknown>): StackConfig {
+  const issues = new IssueList();
+  const templates = templateList(values.templates);
+  if (templates.length === 0) issues.add({ stack, field: `${NS}:templates`, rule: "required: at least one template" });
+  templates.forEach((t, i) => {
+    const id = (t as Template)?.id;
+    for (const x of check(templateSchema, t, { stack, template: typeof id === "string" ? id : `templates[${i}]` })) issues.add(x);
+    if ((t as Template)?.source?.type === "helm" && !(t as Template).source.chart) {
+      issues.add({ stack, template: String(id), field: "source.chart", rule: "required when source.type is helm" });
+    }
+    if ((t as Template)?.source?.preset?.repositoryUrl && !(t as Template).source.preset.ref) {
+      issues.add({ stack, template: String(id), field: "source.preset.ref", rule: "required with source.preset.repositoryUrl" });
+    }
+  });
+  const ids = templates.map((t) => (t as Template)?.id);
+  ids.forEach((id, i) => {
+    if (ids.indexOf(id) !== i) issues.add({ stack, template: String(id), field: "id", rule: "duplicate template id" });
+  });
+
+  const cluster = values.cluster;
+  if (cluster === undefined) issues.add({ stack, field: `${NS}:cluster`, rule: "required" });
+  else for (const x of check(clusterSchema, cluster, { stack }, `${NS}:cluster`)) issues.add(x);
+  const policy = values.policy ?? {};
+  for (const x of check(policySchema, policy, { stack }, `${NS}:policy`)) issues.add(x);
+
+  const claims = values.claims ?? [];
+  if (!Array.isArray(claims)) {
+    issues.add({ stack, field: `${NS}:claims`, rule: "must be a list of claims" });
+  } else {
+    claims.forEach((c, i) => {
+      const name = (c as Claim)?.name;
+      for (const x of check(claimSchema, c, { stack, claim: typeof name === "string" ? name : `claims[${i}]` })) {
+        issues.add(x);
+      }
+    });
+    const names = claims.map((c) => (c as Claim)?.name);
+    names.forEach((n, i) => {
+      if (names.indexOf(n) !== i) issues.add({ stack, claim: String(n), field: "name", rule: "duplicate claim name in this stack" });
+    });
+  }
+  issues.throwIfAny();
+  return {
+    stack,
+    templates: templates as Template[],
+    cluster: cluster as Cluster,
+    policy: policy as Policy,
+    claims: claims as Claim[],
+  };
+}
+
+export function loadStack(project: Project, stack: string): StackConfig {
+  return fromConfigValues(stack, loadStackValues(project, stack));
+}

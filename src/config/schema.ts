@@ -1,0 +1,118 @@
+// JSON Schemas of the stack configuration. Each is `JSONSchemaType<T>` of the interface in ./types.ts:
+// the compiler checks the two against each other, so there is one source of truth in two notations.
+import type { JSONSchemaType } from "ajv";
+import type { Claim, Cluster, Overlay, Policy, Template, Toleration } from "./types";
+
+/** DNS-1123 label: what a Kubernetes name and a namespace must be. */
+export const DNS1123 = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+const str = { type: "string", nullable: true } as const;
+const strList = { type: "array", items: { type: "string" }, nullable: true } as const;
+const strMap = { type: "object", additionalProperties: { type: "string" }, required: [], nullable: true } as const;
+
+const toleration: JSONSchemaType<Toleration> = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    key: str,
+    operator: { type: "string", enum: ["Exists", "Equal"], nullable: true },
+    value: str,
+    effect: { type: "string", enum: ["NoSchedule", "PreferNoSchedule", "NoExecute"], nullable: true },
+  },
+};
+
+export const overlaySchema: JSONSchemaType<Overlay> = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    serviceType: { type: "string", enum: ["ClusterIP", "NodePort", "LoadBalancer"], nullable: true },
+    storageClass: str,
+    ingressClass: str,
+    gpuRuntimeClass: str,
+    registry: str,
+    imagePullSecrets: strList,
+    nodeSelector: strMap,
+    tolerations: { type: "array", items: toleration, nullable: true },
+    labels: strMap,
+  },
+};
+
+export const templateSchema: JSONSchemaType<Template> = {
+  type: "object",
+  additionalProperties: false,
+  required: ["id", "templateType", "source", "bindings"],
+  properties: {
+    id: { type: "string", pattern: DNS1123, maxLength: 63 },
+    templateType: { type: "string", const: "kustomize" },
+    description: str,
+    source: {
+      type: "object",
+      additionalProperties: false,
+      required: ["type", "preset"],
+      properties: {
+        type: { type: "string", enum: ["helm", "kustomize"] },
+        repositoryUrl: { type: "string", pattern: "^(https?|oci)://", nullable: true },
+        chart: str,
+        version: str,
+        releaseName: str,
+        values: str,
+        preset: {
+          type: "object",
+          additionalProperties: false,
+          required: ["type", "path"],
+          properties: {
+            type: { type: "string", const: "kustomize" },
+            repositoryUrl: str,
+            ref: str,
+            path: { type: "string", minLength: 1 },
+          },
+        },
+      },
+    },
+    bindings: {
+      type: "object",
+      additionalProperties: false,
+      properties: { users: strList, groups: strList },
+    },
+  },
+};
+
+export const claimSchema: JSONSchemaType<Claim> = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "templateId", "workspaceId", "owner"],
+  properties: {
+    name: { type: "string", pattern: DNS1123, maxLength: 53 },
+    templateId: { type: "string", minLength: 1 },
+    workspaceId: { type: "string", pattern: DNS1123, maxLength: 50 },
+    owner: {
+      type: "object",
+      additionalProperties: false,
+      required: ["user"],
+      properties: { user: { type: "string", minLength: 1 }, groups: strList },
+    },
+    values: { type: "object", required: [], nullable: true },
+  },
+};
+
+export const clusterSchema: JSONSchemaType<Cluster> = {
+  type: "object",
+  additionalProperties: false,
+  required: ["name", "accessHost"],
+  properties: {
+    name: { type: "string", minLength: 1 },
+    kubeconfig: str,
+    context: str,
+    accessHost: { type: "string", minLength: 1 },
+    kubeVersion: { type: "string", pattern: "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$", nullable: true },
+  },
+};
+
+export const policySchema: JSONSchemaType<Policy> = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    namespace: str,
+    overlay: { ...overlaySchema, nullable: true },
+    workspaces: { type: "object", additionalProperties: overlaySchema, required: [], nullable: true },
+  },
+};

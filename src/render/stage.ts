@@ -1,0 +1,51 @@
+// Staging: a fresh folder per render holding the Helm output (`rendered.yaml`), the claim's values as a
+// local-config object (`values.yaml`) that the preset's replacements read, and a kustomization that
+// applies the preset (a kustomize Component) to them. Presets are never written to, so concurrent
+// renders of the same preset cannot collide.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import yaml from "js-yaml";
+import type { ResolvedClaim } from "../catalog/resolve";
+
+export const VALUES_KIND = { apiVersion: "ocdp.io/v1alpha1", kind: "Values", name: "values" } as const;
+
+/** The object replacements read: `spec` holds the values, `claim` who it is for. */
+export function valuesObject(rc: ResolvedClaim): object {
+  return {
+    apiVersion: VALUES_KIND.apiVersion,
+    kind: VALUES_KIND.kind,
+    metadata: { name: VALUES_KIND.name, annotations: { "config.kubernetes.io/local-config": "true" } },
+    claim: { name: rc.claim.name, namespace: rc.namespace, workspaceId: rc.claim.workspaceId, template: rc.template.id },
+    spec: rc.values,
+  };
+}
+
+export function stagedKustomization(rc: ResolvedClaim, stageDir: string, hasRendered: boolean): object {
+  const k: Record<string, unknown> = {
+    apiVersion: "kustomize.config.k8s.io/v1beta1",
+    kind: "Kustomization",
+    resources: [...(hasRendered ? ["rendered.yaml"] : []), "values.yaml"],
+    components: [relative(stageDir, rc.preset.dir) || "."],
+  };
+  if (!hasRendered) {
+    // Git bases carry fixed names and labels; per-claim names and selectors keep two claims apart.
+    k.namePrefix = `${rc.claim.name}-`;
+    k.labels = [{ pairs: { "app.kubernetes.io/instance": rc.claim.name }, includeSelectors: true }];
+  }
+  return k;
+}
+
+export interface Staged {
+  dir: string;
+  cleanup(): void;
+}
+
+/** Writes the stage; `rendered` is the Helm output (absent for Kustomize-only templates). */
+export function stage(rc: ResolvedClaim, rendered: string | undefined, parent = tmpdir()): Staged {
+  const dir = mkdtempSync(join(parent, "ocdp-stage-"));
+  if (rendered !== undefined) writeFileSync(join(dir, "rendered.yaml"), rendered, { mode: 0o600 });
+  writeFileSync(join(dir, "values.yaml"), yaml.dump(valuesObject(rc), { noRefs: true }));
+  writeFileSync(join(dir, "kustomization.yaml"), yaml.dump(stagedKustomization(rc, dir, rendered !== undefined), { noRefs: true }));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}

@@ -1,0 +1,68 @@
+// Git presets: a bare mirror per repository URL, the ref resolved to a commit, and that commit's tree
+// exported once into a folder keyed by commit (immutable, so shared safely by concurrent renders).
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import execa from "execa";
+
+export interface GitCheckout {
+  commit: string;
+  /** The tree at that commit (no .git). */
+  dir: string;
+}
+
+const fetched = new Map<string, Promise<void>>();
+
+async function git(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const r = await execa("git", args, { reject: false, env: { GIT_TERMINAL_PROMPT: "0", ...env } });
+  if (r.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr.trim() || r.stdout.trim()}`);
+  return r.stdout.trim();
+}
+
+function key(url: string): string {
+  return createHash("sha256").update(url).digest("hex").slice(0, 16);
+}
+
+/** Fetches `url` (once per process) and resolves `ref` to a commit; exports the tree at that commit. */
+export async function checkout(cacheDir: string, url: string, ref: string): Promise<GitCheckout> {
+  const mirror = join(cacheDir, "git", `${key(url)}.git`);
+  const isSha = /^[0-9a-f]{40}$/.test(ref);
+  let commit: string | undefined;
+  if (isSha && existsSync(mirror)) commit = await git(["--git-dir", mirror, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => undefined);
+  if (!commit) {
+    let f = fetched.get(mirror);
+    if (!f) {
+      f = (async () => {
+        if (!existsSync(mirror)) {
+          mkdirSync(join(cacheDir, "git"), { recursive: true });
+          const tmp = `${mirror}.${process.pid}.tmp`;
+          rmSync(tmp, { recursive: true, force: true });
+          await git(["init", "--quiet", "--bare", tmp]);
+          renameSync(tmp, mirror);
+        }
+        await git(["--git-dir", mirror, "fetch", "--quiet", "--prune", "--force", url,
+          "+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"]);
+      })();
+      fetched.set(mirror, f);
+    }
+    await f;
+    commit = await git(["--git-dir", mirror, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => {
+      throw new Error(`ref ${JSON.stringify(ref)} not found in ${url}`);
+    });
+  }
+  const dir = join(cacheDir, "trees", commit);
+  if (!existsSync(dir)) {
+    const tmp = `${dir}.${process.pid}.${Date.now()}.tmp`;
+    mkdirSync(tmp, { recursive: true });
+    // A private index: concurrent exports must not share the mirror's.
+    await git(["--git-dir", mirror, "--work-tree", tmp, "checkout", "--quiet", "--force", commit, "--", "."],
+      { GIT_INDEX_FILE: `${tmp}.index` });
+    rmSync(`${tmp}.index`, { force: true });
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another render exported the same commit first
+    }
+  }
+  return { commit, dir };
+}
