@@ -9,6 +9,7 @@
 //       default: 0               # required unless `required: true`: replacements need a value
 //       required: false          # optional; an input with a default is never required
 //       minimum/maximum/enum/pattern   # optional constraints
+//       example: 30Gi            # optional: a valid non-default value `ocdp validate` renders
 //       targets:                 # the manifest fields it reaches (checked by `ocdp validate`)
 //         - {kind: Deployment, fieldPath: "spec.template.spec.containers.0.resources.limits.[nvidia.com/gpu]"}
 import type { JSONSchemaType } from "ajv";
@@ -33,6 +34,8 @@ export interface UserInput {
   maximum?: number;
   enum?: (string | number)[];
   pattern?: string;
+  /** A valid non-default value; `ocdp validate` renders it to prove the input reaches its targets. */
+  example?: string | number | boolean;
   targets: InputTarget[];
 }
 
@@ -65,6 +68,7 @@ const userInputsSchema: JSONSchemaType<UserInputs> = {
           maximum: { type: "number", nullable: true },
           enum: { type: "array", items: { type: ["string", "number"] } as never, nullable: true },
           pattern: { type: "string", nullable: true },
+          example: { type: ["string", "number", "boolean"], nullable: true } as never,
           targets: {
             type: "array",
             minItems: 1,
@@ -98,6 +102,9 @@ export function checkUserInputs(doc: unknown, where: Omit<Issue, "field" | "rule
     if (!i.required && i.default === undefined) {
       // A replacement needs a source value: an input that may be left out must say what it then is.
       issues.push({ ...where, field: f, rule: "an optional input needs a default (kustomize replacements need a source value)" });
+    }
+    if (i.example !== undefined && check(leafSchema(i), i.example, where).length) {
+      issues.push({ ...where, field: f, rule: `example ${JSON.stringify(i.example)} breaks the input's own constraints` });
     }
     if (i.default !== undefined && check(leafSchema(i), i.default, where).length) {
       issues.push({ ...where, field: f, rule: `default ${JSON.stringify(i.default)} breaks the input's own constraints` });

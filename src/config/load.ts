@@ -76,7 +76,7 @@ export function loadStackValues(project: Project, stack: string): Record<string,
 /** Templates may be a list or a map keyed by id. */
 function templateList(raw: unknown): unknown[] {
   if (Array.isArray(raw)) return raw;
-  if (raw && typeof raw === "object") return Object.entries(raw).map(([id, t]) => ({ id, ...(t as object) }));
+  if (raw && typeof raw === "object") return Object.entries(raw).map(([id, t]) => ({ ...(t as object), id }));
   return [];
 }
 

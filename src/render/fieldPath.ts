@@ -33,3 +33,16 @@ export function getField(obj: unknown, path: string): unknown {
   }
   return cur;
 }
+
+/** Sets an existing field (the path must already resolve to a parent). Returns whether it did. */
+export function setField(obj: unknown, path: string, value: unknown): boolean {
+  const segs = splitFieldPath(path);
+  const last = segs.pop();
+  if (last === undefined) return false;
+  const parent = getField(obj, segs.join("."));
+  if (parent === null || typeof parent !== "object") return false;
+  const key = /^\[(.*)\]$/.exec(last)?.[1] ?? last;
+  if (Array.isArray(parent) && /^\d+$/.test(key)) parent[Number(key)] = value;
+  else (parent as Record<string, unknown>)[key] = value;
+  return true;
+}

@@ -6,7 +6,8 @@ import { RenderError } from "../config/errors";
 import { type GuardContext, GuardViolation, guard } from "./guards";
 import { helmTemplate } from "./helm";
 import { kustomizeBuild } from "./kustomize";
-import { type KObject, parseObjects } from "./objects";
+import { getField, setField } from "./fieldPath";
+import { dumpObjects, type KObject, parseObjects } from "./objects";
 import { applyOverlay } from "./overlay";
 import { stage } from "./stage";
 
@@ -34,12 +35,30 @@ export async function postRender(rc: ResolvedClaim, rendered: string | undefined
     } catch (e) {
       throw new RenderError(where(rc), "kustomize build", (e as Error).message);
     }
+    const objects = parseObjects(out);
     // An empty render would let Helm/Pulumi plan the deletion of every object of the claim.
-    if (parseObjects(out).length === 0) throw new RenderError(where(rc), "kustomize build", "produced no objects");
-    return out;
+    if (objects.length === 0) throw new RenderError(where(rc), "kustomize build", "produced no objects");
+    return dumpObjects(restoreStringInputs(rc, objects));
   } finally {
     s.cleanup(); // the stage can hold rendered Secrets
   }
+}
+
+/**
+ * kustomize drops the string tag of a value that a replacement creates (`cpu: "2"` arrives as `cpu: 2`).
+ * The declared targets of string inputs get their type back; ints and booleans are left as they are.
+ */
+export function restoreStringInputs(rc: Pick<ResolvedClaim, "inputs">, objects: KObject[]): KObject[] {
+  for (const input of rc.inputs.filter((i) => i.type === "string")) {
+    for (const t of input.targets) {
+      for (const o of objects) {
+        if (o.kind !== t.kind || (t.name && !o.metadata.name.endsWith(t.name))) continue;
+        const v = getField(o, t.fieldPath);
+        if (typeof v === "number" || typeof v === "boolean") setField(o, t.fieldPath, String(v));
+      }
+    }
+  }
+  return objects;
 }
 
 export function guardContext(rc: ResolvedClaim): GuardContext {

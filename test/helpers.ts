@@ -1,0 +1,51 @@
+// Test helpers: throwaway copies of the project (sharing node_modules, dist and the pinned tools) and
+// the real `ocdp` command run in them.
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import yaml from "js-yaml";
+
+export const ROOT = resolve(__dirname, "..", "..");
+
+export function scratchProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ocdp-test-"));
+  const r = spawnSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: ROOT, encoding: "utf8" });
+  for (const f of r.stdout.split("\0").filter(Boolean)) {
+    if (!existsSync(join(ROOT, f))) continue;
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    cpSync(join(ROOT, f), join(dir, f));
+  }
+  for (const keep of ["node_modules", "dist", ".tools"]) {
+    if (existsSync(join(ROOT, keep))) symlinkSync(join(ROOT, keep), join(dir, keep));
+  }
+  return dir;
+}
+
+export function readYaml(path: string): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return yaml.load(readFileSync(path, "utf8"));
+}
+
+/** stacks/Pulumi.<name>.yaml: the base stack's config with other claims (and optional overrides). */
+export function writeStack(dir: string, base: string, name: string, claims: unknown[], extra: Record<string, unknown> = {}): void {
+  const doc = readYaml(join(dir, "stacks", `Pulumi.${base}.yaml`));
+  doc.config = { ...doc.config, "ocdp:claims": claims, ...extra };
+  writeFileSync(join(dir, "stacks", `Pulumi.${name}.yaml`), yaml.dump(doc));
+}
+
+export interface Run {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+export function ocdp(dir: string, args: string[], input?: string): Run {
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "ocdp.js"), ...args], { cwd: dir, encoding: "utf8", input, timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+export function docs(text: string): any[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return (yaml.loadAll(text) as unknown[]).filter(Boolean);
+}
+
+export const STACK_TRACE = /\n\s+at .+\(.+:\d+:\d+\)/;

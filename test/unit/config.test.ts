@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ValidationError } from "../../src/config/errors";
+import { fromConfigValues } from "../../src/config/load";
+import { isBound } from "../../src/catalog/bindings";
+
+const template = { id: "t", templateType: "kustomize", source: { type: "kustomize", preset: { type: "kustomize", path: "p" } }, bindings: { users: ["alice"] } };
+const claim = { name: "c", templateId: "t", workspaceId: "w", owner: { user: "alice" } };
+const cluster = { name: "k", accessHost: "127.0.0.1" };
+
+function issues(values: Record<string, unknown>): string[] {
+  try {
+    fromConfigValues("s", values);
+    return [];
+  } catch (e) {
+    assert.ok(e instanceof ValidationError);
+    return e.issues.map((i) => `${i.claim ?? i.template ?? ""}|${i.field}|${i.rule}`);
+  }
+}
+
+describe("stack config", () => {
+  it("accepts a sound config", () => {
+    assert.deepEqual(issues({ templates: [template], cluster, claims: [claim] }), []);
+  });
+  it("templates may be a map keyed by id", () => {
+    const { templates } = fromConfigValues("s", { templates: { t: { ...template, id: undefined } }, cluster, claims: [] });
+    assert.equal(templates[0].id, "t");
+  });
+  it("reports every problem at once, each with claim and field", () => {
+    const found = issues({ templates: [template], cluster, claims: [
+      { ...claim, name: "Bad_Name" }, { ...claim, name: "ok", workspaceId: "Not DNS" }, { ...claim, name: "x", owner: {} },
+    ] });
+    assert.ok(found.some((f) => f.startsWith("Bad_Name|name|must match pattern")), found.join("\n"));
+    assert.ok(found.some((f) => f.startsWith("ok|workspaceId|must match pattern")), found.join("\n"));
+    assert.ok(found.some((f) => f === "x|owner.user|required"), found.join("\n"));
+  });
+  it("refuses duplicate claim names and a helm template without chart", () => {
+    const helm = { ...template, source: { ...template.source, type: "helm" } };
+    const found = issues({ templates: [helm], cluster, claims: [claim, claim] });
+    assert.ok(found.includes("c|name|duplicate claim name in this stack"));
+    assert.ok(found.includes("t|source.chart|required when source.type is helm"));
+  });
+  it("requires a cluster", () => {
+    assert.ok(issues({ templates: [template], claims: [] }).includes("|ocdp:cluster|required"));
+  });
+});
+
+describe("bindings", () => {
+  it("admit bound users and groups, and no one else", () => {
+    assert.ok(isBound({ users: ["alice"] }, { user: "alice" }));
+    assert.ok(isBound({ groups: ["ml"] }, { user: "bob", groups: ["x", "ml"] }));
+    assert.ok(isBound({ users: ["*"] }, { user: "anyone" }));
+    assert.ok(!isBound({ users: ["alice"], groups: ["ml"] }, { user: "mallory", groups: ["other"] }));
+    assert.ok(!isBound({}, { user: "alice" }));
+  });
+});

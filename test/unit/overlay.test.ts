@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  addImagePullSecrets, addLabels, addNodeSelector, addTolerations, applyOverlay, rewriteImage, setGpuRuntimeClass,
+  setIngressClass, setRegistry, setServiceType, setStorageClass,
+} from "../../src/render/overlay";
+
+const deployment = (limits: Record<string, unknown> = {}) => ({
+  apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", labels: { app: "x" } },
+  spec: { selector: { matchLabels: { app: "x" } }, template: { metadata: { labels: { app: "x" } }, spec: {
+    containers: [{ name: "c", image: "vllm/vllm-openai:v1", resources: { limits } }],
+    initContainers: [{ name: "i", image: "ghcr.io/org/init:1" }],
+  } } },
+});
+const service = (type?: string) => ({ apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: { type, ports: [{ port: 80, nodePort: 30001 }] } });
+
+describe("environment overlay knobs", () => {
+  it("serviceType moves exposed Services and leaves internal ones alone", () => {
+    assert.equal(setServiceType("LoadBalancer")(service("NodePort")).spec.type, "LoadBalancer");
+    assert.equal(setServiceType("NodePort")(service("ClusterIP")).spec.type, "ClusterIP");
+    assert.equal(setServiceType("NodePort")(service(undefined)).spec.type, undefined);
+    const internal = setServiceType("ClusterIP")(service("NodePort"));
+    assert.equal(internal.spec.type, "ClusterIP");
+    assert.equal(internal.spec.ports[0].nodePort, undefined, "a ClusterIP Service keeps no nodePort");
+  });
+  it("storageClass sets PVCs and StatefulSet claim templates", () => {
+    const pvc = setStorageClass("fast")({ kind: "PersistentVolumeClaim", metadata: { name: "p" }, spec: { storageClassName: "slow" } });
+    assert.equal(pvc.spec.storageClassName, "fast");
+    const sts = setStorageClass("fast")({ kind: "StatefulSet", metadata: { name: "s" }, spec: { volumeClaimTemplates: [{ spec: {} }] } });
+    assert.equal(sts.spec.volumeClaimTemplates[0].spec.storageClassName, "fast");
+    assert.deepEqual(setStorageClass("fast")(service()), service(), "other kinds untouched");
+  });
+  it("ingressClass replaces the legacy annotation", () => {
+    const ing = setIngressClass("nginx")({ kind: "Ingress", metadata: { name: "i", annotations: { "kubernetes.io/ingress.class": "old" } }, spec: {} });
+    assert.equal(ing.spec.ingressClassName, "nginx");
+    assert.equal(ing.metadata.annotations["kubernetes.io/ingress.class"], undefined);
+  });
+  it("gpuRuntimeClass only for pods that request GPUs", () => {
+    assert.equal(setGpuRuntimeClass("nvidia")(deployment({ "nvidia.com/gpu": 1 })).spec.template.spec.runtimeClassName, "nvidia");
+    assert.equal(setGpuRuntimeClass("nvidia")(deployment({ "nvidia.com/gpu": 0 })).spec.template.spec.runtimeClassName, undefined);
+    assert.equal(setGpuRuntimeClass("nvidia")(deployment()).spec.template.spec.runtimeClassName, undefined);
+  });
+  it("registry rewrites every image, with or without a registry host", () => {
+    assert.equal(rewriteImage("vllm/vllm-openai:v1", "reg.example/mirror"), "reg.example/mirror/vllm/vllm-openai:v1");
+    assert.equal(rewriteImage("ghcr.io/org/init:1", "reg.example/mirror/"), "reg.example/mirror/org/init:1");
+    assert.equal(rewriteImage("localhost:5000/a:1", "r.io"), "r.io/a:1");
+    assert.equal(rewriteImage("busybox", "r.io"), "r.io/busybox");
+    const d = setRegistry("r.io")(deployment());
+    assert.equal(d.spec.template.spec.containers[0].image, "r.io/vllm/vllm-openai:v1");
+    assert.equal(d.spec.template.spec.initContainers[0].image, "r.io/org/init:1");
+  });
+  it("imagePullSecrets, nodeSelector and tolerations merge without duplicates", () => {
+    const once = addImagePullSecrets(["pull"])(deployment());
+    assert.deepEqual(addImagePullSecrets(["pull", "other"])(once).spec.template.spec.imagePullSecrets, [{ name: "pull" }, { name: "other" }]);
+    assert.deepEqual(addNodeSelector({ gpu: "a100" })(deployment()).spec.template.spec.nodeSelector, { gpu: "a100" });
+    const tol = { key: "nvidia.com/gpu", operator: "Exists" as const, effect: "NoSchedule" as const };
+    assert.deepEqual(addTolerations([tol])(addTolerations([tol])(deployment())).spec.template.spec.tolerations, [tol]);
+  });
+  it("site labels reach object and pod template, never the selector", () => {
+    const d = addLabels({ site: "lab" })(deployment());
+    assert.equal(d.metadata.labels.site, "lab");
+    assert.equal(d.spec.template.metadata.labels.site, "lab");
+    assert.deepEqual(d.spec.selector.matchLabels, { app: "x" });
+  });
+  it("knobs are pure: the input object is never changed", () => {
+    const d = deployment({ "nvidia.com/gpu": 1 });
+    const before = structuredClone(d);
+    applyOverlay(d, { registry: "r.io", gpuRuntimeClass: "nvidia", labels: { a: "b" }, imagePullSecrets: ["p"], nodeSelector: { n: "1" } });
+    assert.deepEqual(d, before);
+  });
+});
