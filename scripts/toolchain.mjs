@@ -22,6 +22,9 @@ const k8sStaging = [
   "sample-apiserver", "sample-cli-plugin", "sample-controller",
 ];
 const stagingVersion = `v0.${K8S.split(".").slice(1).join(".")}`;
+// The module proxy refuses k8s.io/endpointslice v0.32.13 (403 "This module version is not available");
+// its previous patch release is served and is the same code but for the version bump of its deps.
+const stagingOverride = { endpointslice: "v0.32.12" };
 const [k8sMajor, k8sMinor] = K8S.split(".");
 const k8sStamp = ["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"].flatMap((p) => [
   `-X ${p}.gitVersion=v${K8S}`, `-X ${p}.gitMajor=${k8sMajor}`, `-X ${p}.gitMinor=${k8sMinor}`,
@@ -83,7 +86,7 @@ export const tools = [
     name: "kubernetes", version: K8S, bins: ["kube-apiserver", "kube-controller-manager", "kube-scheduler"],
     wrapper: {
       require: { "k8s.io/kubernetes": `v${K8S}` },
-      replace: Object.fromEntries(k8sStaging.map((m) => [`k8s.io/${m}`, `k8s.io/${m} ${stagingVersion}`])),
+      replace: Object.fromEntries(k8sStaging.map((m) => [`k8s.io/${m}`, `k8s.io/${m} ${stagingOverride[m] ?? stagingVersion}`])),
       godebug: "default=go1.23",
       packages: ["k8s.io/kubernetes/cmd/kube-apiserver", "k8s.io/kubernetes/cmd/kube-controller-manager",
         "k8s.io/kubernetes/cmd/kube-scheduler"],

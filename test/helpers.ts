@@ -1,6 +1,6 @@
 // Test helpers: throwaway copies of the project (sharing node_modules, dist and the pinned tools) and
 // the real `ocdp` command run in them.
-import { spawnSync } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -49,3 +49,11 @@ export function docs(text: string): any[] { // eslint-disable-line @typescript-e
 }
 
 export const STACK_TRACE = /\n\s+at .+\(.+:\d+:\d+\)/;
+
+/** Like `ocdp`, without blocking the event loop (for tests that serve something in-process). */
+export function ocdpAsync(dir: string, args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [join(ROOT, "bin", "ocdp.js"), ...args], { cwd: dir, encoding: "utf8", timeout: 120_000 },
+      (err, out, errOut) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, out, err: errOut }));
+  });
+}

@@ -1,0 +1,177 @@
+// The offline executor end to end: the real `ocdp` command, real helm and kustomize.
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { STACK_TRACE, docs, ocdp, scratchProject, writeStack } from "../helpers";
+
+const alice = { user: "alice" };
+const cs = (name: string, values: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  ({ name, templateId: "code-server", workspaceId: "alpha", owner: alice, values, ...extra });
+
+describe("ocdp render", () => {
+  let dir: string;
+  before(() => { dir = scratchProject(); });
+
+  it("renders a code-server/k3s-hami claim end to end", () => {
+    writeStack(dir, "lab", "t1", [cs("cs-one", { gpu: { count: 2, memory: 8192, cores: 50 }, storage: { size: "30Gi" }, cpu: "3", memory: "6Gi" })]);
+    const out = mkdtempSync(join(tmpdir(), "ocdp-out-"));
+    const r = ocdp(dir, ["render", "--stack", "t1", "--out", out]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /cs-one\s+code-server\s+ws-alpha\s+3 objects/);
+    const objs = docs(readFileSync(join(out, "cs-one.yaml"), "utf8"));
+    const dep = objs.find((o) => o.kind === "Deployment");
+    const c = dep.spec.template.spec.containers[0];
+    assert.deepEqual(c.resources.limits, { cpu: "3", memory: "6Gi", "nvidia.com/gpu": 2, "nvidia.com/gpumem": 8192, "nvidia.com/gpucores": 50 });
+    // The lab overlay: registry mirror, pull secret, GPU runtime class (this pod requests GPUs).
+    assert.equal(c.image, "harbor.ocdp.example/mirror/codercom/code-server:4.96.4");
+    assert.deepEqual(dep.spec.template.spec.imagePullSecrets, [{ name: "harbor-pull" }]);
+    assert.equal(dep.spec.template.spec.runtimeClassName, "nvidia");
+    const pvc = objs.find((o) => o.kind === "PersistentVolumeClaim");
+    assert.equal(pvc.spec.resources.requests.storage, "30Gi");
+    assert.equal(pvc.spec.storageClassName, "local-path");
+    const svc = objs.find((o) => o.kind === "Service");
+    assert.equal(svc.spec.type, "NodePort");
+    assert.ok(svc.spec.ports.every((p: { nodePort?: number }) => p.nodePort === undefined), "no fixed nodePort");
+    for (const o of objs) {
+      assert.equal(o.metadata.namespace, "ws-alpha");
+      assert.equal(o.metadata.labels["ocdp.io/claim"], "cs-one");
+      assert.equal(o.metadata.labels["ocdp.io/template"], "code-server");
+      assert.equal(o.metadata.labels["ocdp.io/workspace"], "alpha");
+      assert.equal(o.metadata.labels["ocdp.io/site"], "lab");
+    }
+  });
+
+  it("applies per-workspace overrides on top of the cluster overlay", () => {
+    writeStack(dir, "lab", "t2", [{ ...cs("cs-vis", { gpu: { count: 1 } }), workspaceId: "vision" }]);
+    const r = ocdp(dir, ["render", "--stack", "t2", "--format", "json"]);
+    assert.equal(r.code, 0, r.err);
+    const dep = JSON.parse(r.out)["cs-vis"].find((o: { kind: string }) => o.kind === "Deployment");
+    assert.deepEqual(dep.spec.template.spec.nodeSelector, { "ocdp.io/gpu": "a100" });
+    assert.equal(dep.spec.template.spec.tolerations[0].key, "nvidia.com/gpu");
+  });
+
+  it("renders vllm-server and litellm claims of two workspaces apart", () => {
+    const r = ocdp(dir, ["render", "--stack", "local", "--format", "json"]);
+    assert.equal(r.code, 0, r.err);
+    const all = JSON.parse(r.out);
+    const vllm = all["vllm-qwen"];
+    const dep = vllm.find((o: { kind: string }) => o.kind === "Deployment");
+    assert.equal(dep.metadata.name, "vllm-qwen-vllm-server");
+    assert.equal(dep.metadata.namespace, "ws-team-a");
+    assert.equal(dep.spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"], 1);
+    assert.equal(dep.spec.selector.matchLabels["app.kubernetes.io/instance"], "vllm-qwen", "per-claim selector");
+    const pvc = vllm.find((o: { kind: string }) => o.kind === "PersistentVolumeClaim");
+    assert.equal(pvc.spec.resources.requests.storage, "20Gi");
+    assert.equal(dep.spec.template.spec.volumes[0].persistentVolumeClaim.claimName, pvc.metadata.name, "references follow the prefix");
+    const svc = vllm.find((o: { kind: string }) => o.kind === "Service");
+    assert.equal(svc.spec.type, "ClusterIP");
+    const gw = all.gateway;
+    const gdep = gw.find((o: { kind: string }) => o.kind === "Deployment");
+    const env = Object.fromEntries(gdep.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    assert.equal(env.LITELLM_UPSTREAM_API_BASE, "http://vllm-qwen-vllm-server.ws-team-a.svc:8000/v1");
+    assert.equal(gw.find((o: { kind: string }) => o.kind === "Service").spec.type, "LoadBalancer");
+    assert.ok(gw.find((o: { kind: string }) => o.kind === "ConfigMap"));
+    assert.ok(gw.every((o: { metadata: { namespace: string } }) => o.metadata.namespace === "ws-team-b"));
+  });
+
+  it("--claim renders only that claim", () => {
+    const out = mkdtempSync(join(tmpdir(), "ocdp-out-"));
+    const r = ocdp(dir, ["render", "--stack", "local", "--claim", "gateway", "--out", out]);
+    assert.equal(r.code, 0, r.err);
+    assert.ok(existsSync(join(out, "gateway.yaml")));
+    assert.ok(!existsSync(join(out, "cs-alice.yaml")));
+  });
+
+  const bad: [string, unknown, RegExp][] = [
+    ["unknown template", { ...cs("cs-bad", {}), templateId: "jupyter" }, /claim cs-bad.*field templateId: unknown template "jupyter"/],
+    ["unknown values key", cs("cs-bad", { colour: "blue" }), /claim cs-bad, field values.colour: unknown key/],
+    ["wrong type", cs("cs-bad", { gpu: { count: "two" } }), /claim cs-bad, field values.gpu.count: must be of type integer/],
+    ["out of range", cs("cs-bad", { gpu: { count: 99 } }), /claim cs-bad, field values.gpu.count: must be <= 8 \(got 99\)/],
+    ["pattern", cs("cs-bad", { storage: { size: "30GB" } }), /claim cs-bad, field values.storage.size: must match pattern/],
+    ["missing required", { name: "cs-bad", templateId: "code-server", owner: alice }, /claim cs-bad, field workspaceId: required/],
+    ["claim name not DNS-1123", cs("Bad_Name", {}), /claim Bad_Name, field name: must match pattern/],
+    ["workspaceId not DNS-1123", { ...cs("cs-bad", {}), workspaceId: "Team A" }, /claim cs-bad, field workspaceId: must match pattern/],
+    ["YAML injection in a string value", cs("cs-bad", { cpu: "1\n  hostNetwork: true" }), /claim cs-bad, field values.cpu: must match pattern/],
+    ["owner not bound", { ...cs("cs-bad", {}), owner: { user: "mallory", groups: ["nobody"] } }, /claim cs-bad, template code-server, field owner: user "mallory"/],
+  ];
+  for (const [what, claim, want] of bad) {
+    it(`refuses bad input: ${what}`, () => {
+      writeStack(dir, "lab", "bad", [claim]);
+      const r = ocdp(dir, ["render", "--stack", "bad"]);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, want);
+      assert.doesNotMatch(r.err, STACK_TRACE);
+      assert.equal(r.out, "", "nothing rendered");
+    });
+  }
+
+  it("lists every problem of every claim at once", () => {
+    writeStack(dir, "lab", "bad", [cs("a-bad", { gpu: { count: 99 } }), cs("b-bad", { colour: 1 }), { ...cs("c-bad", {}), templateId: "nope" }]);
+    const r = ocdp(dir, ["render", "--stack", "bad"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /3 problems found/);
+    for (const n of ["a-bad", "b-bad", "c-bad"]) assert.match(r.err, new RegExp(`claim ${n}`));
+  });
+
+  it("refuses a preset path that escapes the tree", () => {
+    writeStack(dir, "lab", "esc", [cs("cs-esc", {})], { "ocdp:templates": [{
+      id: "code-server", templateType: "kustomize", bindings: { users: ["alice"] },
+      source: { type: "kustomize", preset: { type: "kustomize", path: "../charts" } },
+    }] });
+    const r = ocdp(dir, ["render", "--stack", "esc"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /template code-server, field source.preset.path: must not leave the manifests tree/);
+    assert.doesNotMatch(r.err, STACK_TRACE);
+  });
+
+  it("usage errors exit 2, --help exits 0", () => {
+    assert.equal(ocdp(dir, ["render"]).code, 2);
+    assert.equal(ocdp(dir, ["render", "--bogus"]).code, 2);
+    assert.equal(ocdp(dir, ["frobnicate"]).code, 2);
+    for (const c of ["render", "validate", "schema", "post-render"]) {
+      const h = ocdp(dir, [c, "--help"]);
+      assert.equal(h.code, 0);
+      assert.match(h.out, /^Usage: ocdp/);
+    }
+  });
+
+  it("ocdp schema prints the values schema with defaults", () => {
+    const r = ocdp(dir, ["schema", "--stack", "local", "code-server"]);
+    assert.equal(r.code, 0, r.err);
+    const s = JSON.parse(r.out);
+    assert.equal(s.properties.gpu.properties.count.maximum, 8);
+    assert.equal(s.properties.storage.properties.size.default, "20Gi");
+    assert.equal(s.additionalProperties, false);
+  });
+});
+
+describe("ocdp post-render (the Helm post-renderer contract)", () => {
+  let dir: string;
+  before(() => { dir = scratchProject(); });
+
+  it("reads Helm output on stdin and writes the preset's output on stdout", () => {
+    const helmOut = readFileSync(join(dir, "presets/tests/kustomize/code-server-k3s-hami/rendered.yaml"), "utf8");
+    const r = ocdp(dir, ["post-render", "--stack", "local", "--claim", "cs-alice"], helmOut);
+    assert.equal(r.code, 0, r.err);
+    const objs = docs(r.out);
+    const dep = objs.find((o) => o.kind === "Deployment");
+    assert.equal(dep.spec.template.spec.containers[0].resources.limits["nvidia.com/gpumem"], 4096);
+    assert.equal(objs.find((o) => o.kind === "Service").spec.type, "NodePort");
+    assert.ok(!objs.some((o) => o.kind === "Values"), "the values object is local config");
+  });
+
+  it("fails (and prints nothing) when kustomize fails", () => {
+    const r = ocdp(dir, ["post-render", "--stack", "local", "--claim", "cs-alice"], "not: [valid");
+    assert.notEqual(r.code, 0);
+    assert.equal(r.out, "");
+    assert.match(r.err, /kustomize build failed/);
+  });
+
+  it("fails on an unknown claim", () => {
+    const r = ocdp(dir, ["post-render", "--stack", "local", "--claim", "nope"], "");
+    assert.equal(r.code, 1);
+    assert.match(r.err, /claim nope, field name: no such claim/);
+  });
+});
