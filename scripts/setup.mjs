@@ -143,8 +143,22 @@ function setupTool(tool) {
   }
 }
 
+/** System commands the tools and tests call; Debian packages, installed only when missing. */
+function systemPackages() {
+  const need = { git: "git", openssl: "openssl", make: "make", kubectl: "kubectl" };
+  const missing = Object.entries(need).filter(([cmd]) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status !== 0);
+  if (!missing.length) return;
+  const pkgs = missing.map(([, p]) => p).filter((p) => p !== "kubectl");
+  if (missing.some(([c]) => c === "kubectl")) log("kubectl is not on PATH: the machine image provides it; the cluster scripts need it");
+  if (!pkgs.length) return;
+  log(`installing Debian packages: ${pkgs.join(" ")}`);
+  run("apt-get", ["update", "-qq"]);
+  run("apt-get", ["install", "-y", "-qq", ...pkgs], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+}
+
 const t0 = Date.now();
 mkdirSync(binDir, { recursive: true });
+systemPackages();
 let failed = 0;
 for (const tool of tools) {
   if (only && !only.has(tool.name)) continue;
