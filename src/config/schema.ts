@@ -104,6 +104,7 @@ export const clusterSchema: JSONSchemaType<Cluster> = {
     context: str,
     accessHost: { type: "string", minLength: 1 },
     kubeVersion: { type: "string", pattern: "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$", nullable: true },
+    skipAwait: strList,
   },
 };
 

@@ -90,6 +90,8 @@ export interface Cluster {
   accessHost: string;
   /** Kubernetes version for `.Capabilities` in offline Helm renders, e.g. `1.32.13`. */
   kubeVersion?: string;
+  /** Kinds `pulumi up` does not wait for (e.g. PersistentVolumeClaim on a cluster without a provisioner). */
+  skipAwait?: string[];
 }
 
 export interface Policy {

@@ -1,0 +1,76 @@
+// The stack as Pulumi resources: one provider for the cluster, the CRDs, the workspace namespaces
+// (never deleted: they may hold retained volumes), and one Workload component per claim.
+import { createHash } from "node:crypto";
+import { homedir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config/types";
+import { type Endpoint, internalAddresses, userEndpoints } from "../exposure/endpoints";
+import type { RenderContext, RenderedClaim } from "../render/pipeline";
+import { crdManifests } from "./crds";
+import { persistentStage } from "./stage";
+import { Workload } from "./workload";
+
+const packageRoot = resolve(__dirname, "..", "..", "..");
+
+export function digestOf(objects: unknown[]): string {
+  return `sha256:${createHash("sha256").update(JSON.stringify(objects)).digest("hex")}`;
+}
+
+function kubeconfigPath(p: string, root: string): string {
+  if (p.startsWith("~/")) return join(homedir(), p.slice(2));
+  return isAbsolute(p) ? p : join(root, p);
+}
+
+export interface StackOutputs {
+  endpoints: pulumi.Output<Record<string, Endpoint[]>>;
+  workloads: pulumi.Output<Record<string, unknown>>;
+}
+
+export function deployStack(config: StackConfig, rendered: RenderedClaim[], ctx: RenderContext, kubeconfigSecret?: pulumi.Output<string>): StackOutputs {
+  const c = config.cluster;
+  const provider = new k8s.Provider(c.name, {
+    kubeconfig: kubeconfigSecret ?? (c.kubeconfig ? kubeconfigPath(c.kubeconfig, ctx.projectRoot) : undefined),
+    context: c.context,
+  });
+  const crds = crdManifests().map((m) => new k8s.apiextensions.v1.CustomResourceDefinition(
+    (m.metadata as { name: string }).name, m as unknown as k8s.apiextensions.v1.CustomResourceDefinitionArgs, { provider }));
+  const namespaces = new Map<string, k8s.core.v1.Namespace>();
+  for (const { claim: rc } of rendered) {
+    if (namespaces.has(rc.namespace)) continue;
+    namespaces.set(rc.namespace, new k8s.core.v1.Namespace(rc.namespace, {
+      metadata: { name: rc.namespace, labels: { "ocdp.io/workspace": rc.claim.workspaceId } },
+    }, { provider, retainOnDelete: true }));
+  }
+  const workloads = rendered.map(({ claim: rc, objects }) => ({
+    rc,
+    digest: digestOf(objects),
+    component: new Workload(rc.claim.name, {
+      claim: rc,
+      digest: digestOf(objects),
+      postRenderer: {
+        command: process.execPath,
+        args: [join(packageRoot, "bin", "ocdp.js"), "post-render", "--project", ctx.projectRoot, "--stack", config.stack, "--claim", rc.claim.name],
+      },
+      stageDir: rc.helm ? undefined : persistentStage(rc, join(ctx.projectRoot, ".ocdp", "stage")),
+      skipAwaitKinds: c.skipAwait ?? [],
+      dependsOn: [...crds, namespaces.get(rc.namespace)!],
+    }, { provider }),
+  }));
+  const endpoints = pulumi.all(workloads.map((w) => pulumi.all([w.component.services, w.component.ingresses])
+    .apply(([s, i]) => [w.rc.claim.name, userEndpoints(s, i, c.accessHost)] as const)))
+    .apply((entries) => Object.fromEntries(entries));
+  const admin = pulumi.all(workloads.map((w) => w.component.services.apply((s) => [w.rc.claim.name, {
+    namespace: w.rc.namespace,
+    workspace: w.rc.claim.workspaceId,
+    template: w.rc.template.id,
+    chartVersion: w.rc.helm?.version ?? null,
+    presetCommit: w.rc.preset.commit ?? null,
+    presetPath: w.rc.preset.path,
+    digest: w.digest,
+    internal: internalAddresses(s),
+    pendingLoadBalancers: s.filter((x) => x.type === "LoadBalancer" && !x.loadBalancer?.ingress?.length).map((x) => x.name),
+  }] as const))).apply((entries) => Object.fromEntries(entries));
+  return { endpoints, workloads: admin };
+}

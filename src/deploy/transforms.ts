@@ -1,0 +1,37 @@
+// The environment overlay, the namespace guard, the ocdp labels and PVC retention, applied to every
+// child that Chart v4 / Directory v2 register, as Pulumi `transforms`. The object functions are the
+// very ones the offline executor runs (src/render), so both executors produce the same objects.
+import type * as pulumi from "@pulumi/pulumi";
+import type { Overlay } from "../config/types";
+import { type GuardContext, guard } from "../render/guards";
+import { applyOverlay } from "../render/overlay";
+
+/** Component and provider types are not Kubernetes objects: transforms only touch `kubernetes:<group>/<version>:<Kind>` children. */
+export function isKubernetesChild(args: Pick<pulumi.ResourceTransformArgs, "custom" | "type">): boolean {
+  return args.custom && /^kubernetes:[^:]+:[A-Za-z]+$/.test(args.type) && !args.type.startsWith("kubernetes:helm.sh/")
+    && !args.type.startsWith("kubernetes:kustomize") && !args.type.startsWith("kubernetes:yaml") && args.type !== "pulumi:providers:kubernetes";
+}
+
+export interface ChildPolicy {
+  overlay: Overlay;
+  guard: GuardContext;
+}
+
+/** What a child's props become: overlay, then guard (throws on a foreign namespace or a cluster-scoped kind). */
+export function transformProps(props: Record<string, unknown>, policy: ChildPolicy): Record<string, unknown> {
+  return guard(applyOverlay(props, policy.overlay), policy.guard);
+}
+
+/** PVCs keep the data when a claim goes away; re-adding the claim takes the same object back. */
+export function transformOpts(props: Record<string, unknown>, opts: pulumi.ResourceOptions): pulumi.ResourceOptions {
+  if (props.kind !== "PersistentVolumeClaim") return opts;
+  return { ...opts, retainOnDelete: true };
+}
+
+export function childTransform(policy: ChildPolicy): pulumi.ResourceTransform {
+  return (args) => {
+    if (!isKubernetesChild(args) || typeof args.props?.kind !== "string") return undefined;
+    const props = transformProps(args.props as Record<string, unknown>, policy);
+    return { props, opts: transformOpts(props, args.opts) };
+  };
+}
