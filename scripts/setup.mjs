@@ -134,6 +134,15 @@ function setupTool(tool) {
     log(`${tool.name} ${tool.version}: cached`);
   }
   for (const b of tool.bins) link(join(out, b), b);
+  if (tool.bundleWith) {
+    // A "bundled" plugin is looked up next to the real pulumi binary (symlinks resolved), not on PATH.
+    const owner = tools.find((t) => t.name === tool.bundleWith);
+    const ownerBin = join(cacheRoot, owner.name, owner.version, "bin");
+    for (const b of tool.bins) {
+      const at = join(ownerBin, b);
+      if (existsSync(ownerBin)) { rmSync(at, { force: true }); symlinkSync(join(out, b), at); }
+    }
+  }
   if (tool.assets) {
     const share = join(root, ".tools", "share");
     mkdirSync(share, { recursive: true });

@@ -62,7 +62,7 @@ export const tools = [
     probe: { args: ["version"], expect: `v${PULUMI}` },
   },
   {
-    name: "pulumi-language-nodejs", version: LANGHOST, bins: ["pulumi-language-nodejs"],
+    name: "pulumi-language-nodejs", version: LANGHOST, bins: ["pulumi-language-nodejs"], bundleWith: "pulumi",
     wrapper: {
       require: { "github.com/pulumi/pulumi/sdk/v3": `v${LANGHOST}` },
       packages: ["github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"],

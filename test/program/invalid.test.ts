@@ -1,0 +1,24 @@
+// A stack with bad claims registers nothing at all and reports every problem.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { mockStack } from "./mocks";
+
+describe("the Pulumi program with invalid claims (mocks)", () => {
+  it("fails before registering any resource, listing every problem", async () => {
+    const registered = mockStack("local", (c) => {
+      const claims = c["ocdp:claims"] as Record<string, unknown>[];
+      claims.push({ name: "bad-one", templateId: "code-server", workspaceId: "team-a", owner: { user: "alice" }, values: { gpu: { count: 99 } } });
+      claims.push({ name: "bad-two", templateId: "nope", workspaceId: "team-a", owner: { user: "alice" } });
+    });
+    const program = require("../../src/index") as () => Promise<unknown>;
+    await assert.rejects(program(), (e: Error) => {
+      assert.ok(pulumi.RunError.isInstance(e), "a RunError: reported without a stack trace");
+      assert.match(e.message, /2 problems found/);
+      assert.match(e.message, /claim bad-one, field values.gpu.count: must be <= 8/);
+      assert.match(e.message, /claim bad-two, field templateId: unknown template "nope"/);
+      return true;
+    });
+    assert.deepEqual(registered, [], "nothing registered, so nothing can be deleted");
+  });
+});

@@ -1,0 +1,29 @@
+// Pulumi's mock runtime, with the stack's config taken from the real Pulumi.yaml + stacks/ files.
+import * as pulumi from "@pulumi/pulumi";
+import yaml from "js-yaml";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../helpers";
+
+export interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export function mockStack(stack: string, mutate: (config: Record<string, unknown>) => void = () => {}): Registered[] {
+  const registered: Registered[] = [];
+  const project = yaml.load(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { value: unknown }> };
+  const stackDoc = yaml.load(readFileSync(join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+  const config: Record<string, unknown> = { "ocdp:templates": project.config["ocdp:templates"].value, ...stackDoc.config };
+  mutate(config);
+  for (const [k, v] of Object.entries(config)) pulumi.runtime.setConfig(k, JSON.stringify(v));
+  pulumi.runtime.setMocks({
+    newResource: (args) => {
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs });
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: (args) => args.inputs,
+  }, "ocdp", stack, true);
+  return registered;
+}

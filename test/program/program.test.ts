@@ -1,0 +1,57 @@
+// The program's logic under Pulumi's mock runtime: what it registers for the local stack.
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { mockStack, type Registered } from "./mocks";
+
+describe("the Pulumi program on the local stack (mocks)", () => {
+  let registered: Registered[];
+  let outputs: Record<string, unknown>;
+  before(async () => {
+    registered = mockStack("local");
+    const program = require("../../src/index") as () => Promise<Record<string, unknown>>;
+    outputs = await program();
+    await new Promise((r) => setTimeout(r, 500));
+  });
+  const ofType = (t: string) => registered.filter((r) => r.type === t);
+
+  it("registers one provider for the cluster from stack config", () => {
+    const p = ofType("pulumi:providers:kubernetes");
+    assert.equal(p.length, 1);
+    assert.match(p[0].inputs.kubeconfig, /\.cluster\/kubeconfig$/);
+  });
+  it("registers the WorkloadClaim and Workload CRDs and one namespace per workspace", () => {
+    assert.deepEqual(ofType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").map((r) => r.name).sort(), ["workloadclaims.ocdp.io", "workloads.ocdp.io"]);
+    assert.deepEqual(ofType("kubernetes:core/v1:Namespace").map((r) => r.name).sort(), ["ws-team-a", "ws-team-b"]);
+  });
+  it("a Helm-backed claim is a Chart whose post-renderer is `ocdp post-render` for that claim", () => {
+    const charts = ofType("kubernetes:helm.sh/v4:Chart");
+    assert.deepEqual(charts.map((c) => c.name), ["cs-alice"]);
+    const c = charts[0].inputs;
+    assert.match(c.chart, /charts\/code-server$/);
+    assert.equal(c.namespace, "ws-team-a");
+    assert.equal(c.values.fullnameOverride, "cs-alice");
+    assert.deepEqual(c.postRenderer.args.slice(1, 2), ["post-render"]);
+    assert.ok(c.postRenderer.args.includes("--claim") && c.postRenderer.args.includes("cs-alice"));
+    assert.ok(c.postRenderer.args.includes("--stack") && c.postRenderer.args.includes("local"));
+    assert.equal(c.postRenderer.command, process.execPath, "an absolute command: the provider runs it");
+  });
+  it("Kustomize-only claims are Directories over their staged preset", () => {
+    const dirs = ofType("kubernetes:kustomize/v2:Directory");
+    assert.deepEqual(dirs.map((d) => d.name).sort(), ["gateway", "vllm-qwen"]);
+    assert.match(dirs.find((d) => d.name === "vllm-qwen")!.inputs.directory, /\.ocdp\/stage\/local\/vllm-qwen$/);
+  });
+  it("each claim has its WorkloadClaim and Workload records", () => {
+    const claims = ofType("kubernetes:ocdp.io/v1alpha1:WorkloadClaim");
+    assert.equal(claims.length, 3);
+    const cs = claims.find((c) => c.inputs.metadata.name === "cs-alice")!;
+    assert.equal(cs.inputs.spec.templateId, "code-server");
+    assert.equal(cs.inputs.metadata.namespace, "ws-team-a");
+    const w = ofType("kubernetes:ocdp.io/v1alpha1:Workload").find((c) => c.inputs.metadata.name === "vllm-qwen")!;
+    assert.match(w.inputs.spec.digest, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(w.inputs.spec.preset.path, "packages/vllm-server/presets/k3s-hami");
+    assert.equal(w.inputs.spec.values.cache.size, "20Gi");
+  });
+  it("exports endpoints and workloads", () => {
+    assert.ok("endpoints" in outputs && "workloads" in outputs);
+  });
+});

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { childTransform, isKubernetesChild } from "../../src/deploy/transforms";
+
+const policy = {
+  overlay: { storageClass: "fast", labels: { site: "lab" } },
+  guard: { claim: "c1", template: "t", workspaceId: "w", namespace: "ws-w" },
+};
+const t = childTransform(policy);
+const args = (type: string, props: Record<string, unknown>, custom = true) => ({ type, name: "n", custom, props, opts: {} });
+
+describe("Pulumi transforms on Chart / Directory children", () => {
+  it("apply overlay, labels and namespace to a child's props and retain PVCs", () => {
+    const r = t(args("kubernetes:core/v1:PersistentVolumeClaim", { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "data" }, spec: {} }));
+    assert.ok(r && !(r instanceof Promise));
+    const p = r.props as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.equal(p.spec.storageClassName, "fast");
+    assert.equal(p.metadata.namespace, "ws-w");
+    assert.equal(p.metadata.labels["ocdp.io/claim"], "c1");
+    assert.equal(p.metadata.labels.site, "lab");
+    assert.equal(r.opts.retainOnDelete, true);
+  });
+  it("do not retain other kinds", () => {
+    const r = t(args("kubernetes:core/v1:ConfigMap", { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }));
+    assert.ok(r && !(r instanceof Promise));
+    assert.equal(r.opts.retainOnDelete, undefined);
+  });
+  it("refuse a foreign namespace or a cluster-scoped kind (the registration fails)", () => {
+    assert.throws(() => t(args("kubernetes:core/v1:Service", { kind: "Service", metadata: { name: "s", namespace: "kube-system" } })), /outside the workspace/);
+    assert.throws(() => t(args("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", { kind: "ClusterRole", metadata: { name: "r" } })), /cluster-scoped/);
+  });
+  it("leave the component itself, providers and odd props alone", () => {
+    assert.equal(t(args("kubernetes:helm.sh/v4:Chart", { chart: "x" }, false)), undefined);
+    assert.equal(t(args("kubernetes:helm.sh/v4:Chart", { chart: "x" })), undefined);
+    assert.equal(t(args("kubernetes:kustomize/v2:Directory", { directory: "d" })), undefined);
+    assert.equal(t(args("pulumi:providers:kubernetes", {})), undefined);
+    assert.equal(t(args("kubernetes:core/v1:ConfigMap", {})), undefined, "no kind: not an object");
+    assert.ok(isKubernetesChild({ custom: true, type: "kubernetes:apps/v1:Deployment" }));
+  });
+});
