@@ -1,0 +1,165 @@
+// `pulumi up` of the local stack on real parts: a loopback API server with kwok nodes, a file backend,
+// the pinned engine and provider, the code-server chart served from a loopback Helm repository.
+// Everything is asserted on what the API server holds and on the stack's outputs.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import yaml from "js-yaml";
+import { ROOT, ocdpAsync, scratchProject } from "../helpers";
+import { clusterDown, clusterUp, installProvider, kubectl, pulumi, pulumiEnv } from "../pulumiEnv";
+
+const PROVIDER_VERSION = require(join(ROOT, "node_modules", "@pulumi", "kubernetes", "package.json")).version as string;
+const STACK = "e2e";
+type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+describe("e2e: the local stack through pulumi up on a real API server", { timeout: 3_000_000 }, () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let kubeconfig: string;
+  let server: Server;
+  let stackDoc: Obj;
+  const get = (args: string[]) => JSON.parse(kubectl(kubeconfig, [...args, "-o", "json"]).out);
+  const writeStack = () => writeFileSync(join(dir, "stacks", `Pulumi.${STACK}.yaml`), yaml.dump(stackDoc));
+  const claims = () => stackDoc.config["ocdp:claims"] as Obj[];
+  const up = async () => {
+    const r = await pulumi(dir, env, ["up", "--yes", "--skip-preview", "--stack", STACK]);
+    assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    return r;
+  };
+  const outputs = async () => JSON.parse((await pulumi(dir, env, ["stack", "output", "--json", "--show-secrets", "--stack", STACK])).out);
+
+  before(async () => {
+    dir = scratchProject();
+    kubeconfig = clusterUp(join(dir, ".cluster"), 2);
+    // The code-server chart from a loopback Helm repository.
+    const repo = mkdtempSync(join(tmpdir(), "ocdp-e2e-repo-"));
+    execFileSync(join(ROOT, ".tools/bin/helm"), ["package", join(ROOT, "charts/code-server"), "--destination", repo]);
+    server = createServer((req, res) => {
+      try { res.writeHead(200).end(readFileSync(join(repo, (req.url ?? "/").replace(/^\/+/, "").split("?")[0]))); } catch { res.writeHead(404).end(); }
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    execFileSync(join(ROOT, ".tools/bin/helm"), ["repo", "index", repo, "--url", url]);
+    const project = yaml.load(readFileSync(join(dir, "Pulumi.yaml"), "utf8")) as Obj;
+    const templates = structuredClone(project.config["ocdp:templates"].value);
+    const cs = templates.find((t: Obj) => t.id === "code-server");
+    cs.source = { ...cs.source, repositoryUrl: url, chart: "code-server" };
+    stackDoc = yaml.load(readFileSync(join(dir, "stacks", "Pulumi.local.yaml"), "utf8")) as Obj;
+    stackDoc.config["ocdp:templates"] = templates;
+    writeStack();
+    env = pulumiEnv(join(dir, ".pulumi-e2e"));
+    installProvider(env, PROVIDER_VERSION);
+    assert.equal((await pulumi(dir, env, ["stack", "init", STACK])).code, 0);
+  });
+
+  after(async () => {
+    if (env) {
+      const d = await pulumi(dir, env, ["destroy", "--yes", "--skip-preview", "--stack", STACK]);
+      assert.equal(d.code, 0, d.err);
+    }
+    server?.close();
+    const down = clusterDown(join(dir, ".cluster"));
+    assert.equal(down.code, 0, down.err);
+  });
+
+  it("1-2. pulumi up applies every claim into its workspace, with labels, CRs, and exactly what ocdp render prints", async () => {
+    await up();
+    const rendered = JSON.parse((await ocdpAsync(dir, ["render", "--stack", STACK, "--format", "json"])).out);
+    for (const [claim, objs] of Object.entries(rendered) as [string, Obj[]][]) {
+      for (const o of objs) {
+        const live = get(["get", o.kind, o.metadata.name, "-n", o.metadata.namespace]);
+        assert.equal(live.metadata.labels["ocdp.io/claim"], claim);
+        assert.equal(live.metadata.labels["ocdp.io/workspace"], o.metadata.labels["ocdp.io/workspace"]);
+        // The applied object contains what the offline render printed (the server adds, never changes).
+        assertContains(live, o, `${claim} ${o.kind}/${o.metadata.name}`);
+      }
+    }
+    const wc = get(["get", "workloadclaims.ocdp.io", "-A"]).items;
+    assert.deepEqual(wc.map((x: Obj) => x.metadata.name).sort(), ["cs-alice", "gateway", "vllm-qwen"]);
+    const w = get(["get", "workloads.ocdp.io", "vllm-qwen", "-n", "ws-team-a"]);
+    assert.match(w.spec.digest, /^sha256:/);
+  });
+
+  it("3. endpoints: NodePort from the allocated port, LoadBalancer pending then observed, ClusterIP only for admins", async () => {
+    let out = await outputs();
+    const nodePort = get(["get", "service", "cs-alice", "-n", "ws-team-a"]).spec.ports[0].nodePort;
+    assert.equal(out.endpoints["cs-alice"][0].url, `http://127.0.0.1:${nodePort}`);
+    assert.equal(out.endpoints.gateway[0].url, "pending");
+    assert.deepEqual(out.endpoints["vllm-qwen"], []);
+    assert.deepEqual(out.workloads["vllm-qwen"].internal, ["vllm-qwen-vllm-server.ws-team-a.svc:8000"]);
+    assert.deepEqual(out.workloads.gateway.pendingLoadBalancers, ["gateway-litellm"]);
+    // What a load-balancer controller would do.
+    kubectl(kubeconfig, ["patch", "service", "gateway-litellm", "-n", "ws-team-b", "--subresource=status", "--type=merge",
+      "-p", JSON.stringify({ status: { loadBalancer: { ingress: [{ ip: "203.0.113.10" }] } } })]);
+    assert.equal((await pulumi(dir, env, ["refresh", "--yes", "--skip-preview", "--stack", STACK])).code, 0);
+    await up();
+    out = await outputs();
+    assert.equal(out.endpoints.gateway[0].url, "http://203.0.113.10:4000");
+  });
+
+  it("4. one value changed: preview --diff shows that claim's change only; up applies it", async () => {
+    claims().find((c) => c.name === "cs-alice").values.gpu.count = 2;
+    writeStack();
+    const p = await pulumi(dir, env, ["preview", "--diff", "--stack", STACK]);
+    assert.equal(p.code, 0, p.err);
+    assert.match(p.out, /nvidia\.com\/gpu"?\s*:\s*1 => 2/);
+    assert.doesNotMatch(p.out, /vllm-qwen.*\(update\)|gateway.*\(update\)/);
+    assert.doesNotMatch(p.out, /to create|to delete|to replace/);
+    await up();
+    assert.equal(get(["get", "deployment", "cs-alice", "-n", "ws-team-a"]).spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"], "2");
+  });
+
+  it("5. a removed claim loses its runtime objects but not its volume; re-added, it gets the same volume back", async () => {
+    const uid = get(["get", "pvc", "vllm-qwen-vllm-server-cache", "-n", "ws-team-a"]).metadata.uid;
+    const saved = claims().find((c) => c.name === "vllm-qwen");
+    stackDoc.config["ocdp:claims"] = claims().filter((c) => c.name !== "vllm-qwen");
+    writeStack();
+    await up();
+    assert.notEqual(kubectl(kubeconfig, ["get", "deployment", "vllm-qwen-vllm-server", "-n", "ws-team-a"]).code, 0);
+    assert.notEqual(kubectl(kubeconfig, ["get", "service", "vllm-qwen-vllm-server", "-n", "ws-team-a"]).code, 0);
+    assert.equal(get(["get", "pvc", "vllm-qwen-vllm-server-cache", "-n", "ws-team-a"]).metadata.uid, uid, "the PVC stays");
+    stackDoc.config["ocdp:claims"] = [...claims(), saved];
+    writeStack();
+    await up();
+    assert.equal(get(["get", "pvc", "vllm-qwen-vllm-server-cache", "-n", "ws-team-a"]).metadata.uid, uid, "the same PVC is adopted");
+    assert.equal(kubectl(kubeconfig, ["get", "deployment", "vllm-qwen-vllm-server", "-n", "ws-team-a"]).code, 0);
+  });
+
+  it("6. a bad claim fails preview and up with the precise error; nothing deployed changes", async () => {
+    const before = get(["get", "deployments", "-A", "-l", "ocdp.io/claim"]).items.map((d: Obj) => `${d.metadata.namespace}/${d.metadata.name}@${d.metadata.resourceVersion}`).sort();
+    stackDoc.config["ocdp:claims"] = [...claims(), { name: "cs-bad", templateId: "code-server", workspaceId: "team-a", owner: { user: "alice" }, values: { gpu: { count: 99 } } }];
+    writeStack();
+    for (const cmd of [["preview"], ["up", "--yes", "--skip-preview"]]) {
+      const r = await pulumi(dir, env, [...cmd, "--stack", STACK]);
+      assert.notEqual(r.code, 0);
+      assert.match(r.out + r.err, /stack e2e, claim cs-bad, field values.gpu.count: must be <= 8 \(got 99\)/);
+    }
+    const afterList = get(["get", "deployments", "-A", "-l", "ocdp.io/claim"]).items.map((d: Obj) => `${d.metadata.namespace}/${d.metadata.name}@${d.metadata.resourceVersion}`).sort();
+    assert.deepEqual(afterList, before);
+    stackDoc.config["ocdp:claims"] = claims().filter((c) => c.name !== "cs-bad");
+    writeStack();
+  });
+});
+
+/** Every field of `want` is in `got` with the same value (quantities compared as strings). */
+function assertContains(got: Obj, want: Obj, where: string, path = ""): void {
+  if (want === null || typeof want !== "object") {
+    assert.equal(String(got), String(want), `${where}: ${path}`);
+    return;
+  }
+  if (Array.isArray(want)) {
+    assert.ok(Array.isArray(got), `${where}: ${path} is a list`);
+    want.forEach((w, i) => assertContains(got[i], w, where, `${path}[${i}]`));
+    return;
+  }
+  for (const [k, v] of Object.entries(want)) {
+    if (Array.isArray(v) && v.length === 0 && got?.[k] === undefined) continue; // the server drops empty lists
+    assert.ok(got && k in got, `${where}: ${path}.${k} missing in the cluster`);
+    assertContains(got[k], v, where, `${path}.${k}`);
+  }
+}
