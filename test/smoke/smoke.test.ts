@@ -61,10 +61,11 @@ describe("smoke: pulumi up/preview/destroy on a local cluster", { timeout: 1_200
     assert.equal((await pulumi(program, env, ["config", "set", "smoke:greeting", "changed"])).code, 0);
     const p = await pulumi(program, env, ["preview", "--diff", "--stack", "smoke"]);
     assert.equal(p.code, 0, p.err);
-    assert.match(p.out, /~ kubernetes:core\/v1:ConfigMap: \(update\)/);
+    // The provider replaces a ConfigMap whose data changes (ConfigMaps are treated as immutable).
+    assert.match(p.out, /\+-kubernetes:core\/v1:ConfigMap: \(replace\)\s+\[id=smoke\/greeting\]/);
     assert.match(p.out, /~ greeting: "hello" => "changed"/);
-    assert.match(p.out, /~ 1 to update/);
-    assert.doesNotMatch(p.out, /to create|to delete|to replace/);
+    assert.match(p.out, /\+-1 to replace\s+9 unchanged/);
+    assert.doesNotMatch(p.out, /to create|to delete|to update/);
     const up = await pulumi(program, env, ["up", "--yes", "--stack", "smoke", "--skip-preview"]);
     assert.equal(up.code, 0, up.err);
     assert.equal(kubectl(kubeconfig, ["get", "configmap", "greeting", "-n", "smoke", "-o", "jsonpath={.data.greeting}"]).out, "changed");
