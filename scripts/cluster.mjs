@@ -152,6 +152,17 @@ export async function up({ dir = join(root, ".cluster"), nodes = 2 } = {}) {
         return st.items.length === nodes && st.items.every((n) => n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"));
       } catch { return false; }
     });
+    // No volume provisioner runs here: a pool of pre-made volumes of the `local-path` class (the k3s
+    // class the presets use) lets the PV controller bind claims, so pods schedule as on a real cluster.
+    const volumes = Array.from({ length: 16 }, (_, i) => ({
+      apiVersion: "v1", kind: "PersistentVolume",
+      metadata: { name: `local-pv-${i}`, labels: { type: "kwok" } },
+      spec: { capacity: { storage: "200Gi" }, accessModes: ["ReadWriteOnce"], persistentVolumeReclaimPolicy: "Retain",
+        storageClassName: "local-path", hostPath: { path: `/var/ocdp/pv-${i}` } },
+    }));
+    kubectl(kcfg, ["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: [
+      { apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "local-path" }, provisioner: "kubernetes.io/no-provisioner", volumeBindingMode: "Immediate", reclaimPolicy: "Retain" },
+      ...volumes] }));
     await waitFor("default service account", () => {
       try { kubectl(kcfg, ["get", "serviceaccount", "default", "-n", "default"]); return true; } catch { return false; }
     });
