@@ -23,7 +23,7 @@ const k8sStaging = [
 ];
 const stagingVersion = `v0.${K8S.split(".").slice(1).join(".")}`;
 // The module proxy refuses k8s.io/endpointslice v0.32.13 (403 "This module version is not available");
-// its previous patch release is served and is the same code but for the version bump of its deps.
+// its previous patch release is served and is used for that one module.
 const stagingOverride = { endpointslice: "v0.32.12" };
 const [k8sMajor, k8sMinor] = K8S.split(".");
 const k8sStamp = ["k8s.io/component-base/version", "k8s.io/client-go/pkg/version"].flatMap((p) => [

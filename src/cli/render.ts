@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveStack } from "../catalog/resolve";
-import { RenderError, UsageError } from "../config/errors";
+import { UsageError } from "../config/errors";
 import { dumpObjects } from "../render/objects";
 import type { RenderedClaim } from "../render/pipeline";
 import { renderClaims } from "../render/stack";
@@ -58,4 +58,3 @@ export const renderCommand: Command = {
   },
 };
 
-export { RenderError };
