@@ -41,11 +41,16 @@ export interface Staged {
   cleanup(): void;
 }
 
-/** Writes the stage; `rendered` is the Helm output (absent for Kustomize-only templates). */
-export function stage(rc: ResolvedClaim, rendered: string | undefined, parent = tmpdir()): Staged {
-  const dir = mkdtempSync(join(parent, "ocdp-stage-"));
+/** Writes the stage files into `dir` (an empty folder); `rendered` is the Helm output, absent for Kustomize-only templates. */
+export function writeStage(rc: ResolvedClaim, dir: string, rendered?: string): void {
   if (rendered !== undefined) writeFileSync(join(dir, "rendered.yaml"), rendered, { mode: 0o600 });
   writeFileSync(join(dir, "values.yaml"), yaml.dump(valuesObject(rc), { noRefs: true }));
   writeFileSync(join(dir, "kustomization.yaml"), yaml.dump(stagedKustomization(rc, dir, rendered !== undefined), { noRefs: true }));
+}
+
+/** A fresh temporary stage, removed by `cleanup`. */
+export function stage(rc: ResolvedClaim, rendered: string | undefined, parent = tmpdir()): Staged {
+  const dir = mkdtempSync(join(parent, "ocdp-stage-"));
+  writeStage(rc, dir, rendered);
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
