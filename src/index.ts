@@ -6,13 +6,15 @@ import { resolveStack } from "./catalog/resolve";
 import { formatIssues, RenderError, ValidationError } from "./config/errors";
 import { findProjectRoot, fromConfigValues, loadProject } from "./config/load";
 import { deployStack } from "./deploy/stack";
+import { RenderCache } from "./render/cache";
 import { renderClaims } from "./render/stack";
 
 export = async () => {
   const stack = pulumi.getStack();
   const cfg = new pulumi.Config("ocdp");
   const project = loadProject(findProjectRoot(process.cwd()));
-  const ctx = { projectRoot: project.root, cacheDir: process.env.OCDP_CACHE_DIR ?? `${project.root}/.ocdp/cache` };
+  const cacheDir = process.env.OCDP_CACHE_DIR ?? `${project.root}/.ocdp/cache`;
+  const ctx = { projectRoot: project.root, cacheDir, renderCache: new RenderCache(`${cacheDir}/render`) };
   try {
     const config = fromConfigValues(stack, {
       templates: cfg.getObject("templates"), cluster: cfg.getObject("cluster"), policy: cfg.getObject("policy"), claims: cfg.getObject("claims"),

@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../config/errors";
 import { findProjectRoot, loadProject, loadStack, type Project } from "../config/load";
 import type { StackConfig } from "../config/types";
+import { RenderCache } from "../render/cache";
 import type { RenderContext } from "../render/pipeline";
 
 export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, usage: string) {
@@ -25,15 +26,17 @@ export interface StackContext {
   ctx: RenderContext;
 }
 
-export function renderContext(project: Project): RenderContext {
-  return { projectRoot: project.root, cacheDir: process.env.OCDP_CACHE_DIR ?? join(project.root, ".ocdp", "cache") };
+/** Caches live in `.ocdp/cache` (git-ignored; OCDP_CACHE_DIR moves them); `useCache: false` bypasses the render cache. */
+export function renderContext(project: Project, useCache = true): RenderContext {
+  const cacheDir = process.env.OCDP_CACHE_DIR ?? join(project.root, ".ocdp", "cache");
+  return { projectRoot: project.root, cacheDir, renderCache: useCache ? new RenderCache(join(cacheDir, "render")) : undefined };
 }
 
 export function openProject(projectDir?: string): Project {
   return loadProject(findProjectRoot(projectDir ?? process.cwd()));
 }
 
-export function openStack(stack: string, projectDir?: string): StackContext {
+export function openStack(stack: string, projectDir?: string, useCache = true): StackContext {
   const project = openProject(projectDir);
-  return { project, config: loadStack(project, stack), ctx: renderContext(project) };
+  return { project, config: loadStack(project, stack), ctx: renderContext(project, useCache) };
 }

@@ -16,7 +16,8 @@ the claim's values, the environment overlay and the guards: the objects \`pulumi
   --claim    only this claim (repeatable)
   --out      write one file per claim, <dir>/<claim>.yaml (or .json); else print to stdout
   --format   yaml (default) or json
-A one-line summary per claim goes to stderr.`;
+  --no-cache render every claim even when the render cache (.ocdp/cache/render) has it
+A one-line summary per claim goes to stderr, with a progress line while rendering on a terminal.`;
 
 function summary(r: RenderedClaim): string {
   const kinds = new Map<string, number>();
@@ -31,14 +32,20 @@ export const renderCommand: Command = {
   async run(argv) {
     const { values: o } = parse(argv, {
       stack: { type: "string" }, claim: { type: "string", multiple: true }, out: { type: "string" }, format: { type: "string" },
+      "no-cache": { type: "boolean" },
     }, usage);
     const stack = requireOpt(o.stack, "stack", usage);
     const format = o.format ?? "yaml";
     if (format !== "yaml" && format !== "json") throw new UsageError(`--format must be yaml or json\n\n${usage}`);
-    const { config, ctx } = openStack(stack, o.project);
+    const { config, ctx } = openStack(stack, o.project, !o["no-cache"]);
     const claims = await resolveStack(config, ctx, o.claim);
     const t0 = Date.now();
-    const { rendered, failures } = await renderClaims(claims, ctx);
+    const tty = process.stderr.isTTY;
+    const { rendered, failures } = await renderClaims(claims, ctx, undefined, tty ? (done, total) => {
+      process.stderr.write(`\r${done}/${total} claims, ${ctx.renderCache?.hits ?? 0} cached, ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+      if (done === total) process.stderr.write("\n");
+    } : undefined);
+    ctx.renderCache?.evict();
     const text = (r: RenderedClaim) => (format === "json" ? `${JSON.stringify(r.objects, null, 2)}\n` : dumpObjects(r.objects));
     if (o.out) {
       mkdirSync(o.out, { recursive: true });
@@ -48,8 +55,9 @@ export const renderCommand: Command = {
     } else {
       process.stdout.write(rendered.map((r) => `# claim: ${r.claim.claim.name}\n${dumpObjects(r.objects)}`).join("---\n"));
     }
-    for (const r of rendered) process.stderr.write(`${summary(r)}\n`);
-    process.stderr.write(`rendered ${rendered.length}/${claims.length} claims of stack ${stack} in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
+    if (rendered.length <= 50) for (const r of rendered) process.stderr.write(`${summary(r)}\n`);
+    const hits = rendered.filter((r) => r.cached).length;
+    process.stderr.write(`rendered ${rendered.length}/${claims.length} claims of stack ${stack} in ${((Date.now() - t0) / 1000).toFixed(1)}s (${hits} from cache)\n`);
     if (failures.length) {
       for (const f of failures) process.stderr.write(`error: ${f.message}\n`);
       return 1;

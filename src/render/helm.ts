@@ -1,10 +1,12 @@
 // `helm template` with the pinned helm: the first step of a Helm-backed claim.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import execa from "execa";
 import type { ResolvedClaim } from "../catalog/resolve";
 import { RenderError } from "../config/errors";
+import { treeHash } from "./cache";
 import { toolPath } from "./tools";
 
 export interface HelmContext {
@@ -21,21 +23,60 @@ export function helmEnv(cacheDir: string): Record<string, string> {
   };
 }
 
-export function helmArgs(rc: ResolvedClaim, valuesFile: string): string[] {
+/** The chart as bytes on disk: a local folder, or the archive pulled once per repository/chart/version. */
+export interface ChartSource {
+  path: string;
+  digest: string;
+}
+
+const pulls = new Map<string, Promise<ChartSource>>();
+
+export function chartSource(rc: ResolvedClaim, ctx: HelmContext): Promise<ChartSource> {
   const h = rc.helm!;
-  const args = ["template", h.release, h.chart, "--namespace", rc.namespace, "--values", valuesFile, "--skip-tests"];
-  if (h.repo) args.push("--repo", h.repo);
-  if (h.version) args.push("--version", h.version);
+  if (!h.repo && !h.chart.startsWith("oci://")) return Promise.resolve({ path: h.chart, digest: `dir:${treeHash(h.chart)}` });
+  const id = createHash("sha256").update(JSON.stringify([h.repo ?? "", h.chart, h.version ?? ""])).digest("hex").slice(0, 24);
+  let p = pulls.get(id);
+  if (!p) {
+    p = (async () => {
+      const dir = join(ctx.cacheDir, "charts", id);
+      if (!existsSync(dir)) {
+        const tmp = `${dir}.${process.pid}.tmp`;
+        rmSync(tmp, { recursive: true, force: true });
+        mkdirSync(tmp, { recursive: true });
+        const args = ["pull", h.chart, "--destination", tmp];
+        if (h.repo) args.push("--repo", h.repo);
+        if (h.version) args.push("--version", h.version);
+        const r = await execa(toolPath("helm", ctx.projectRoot), args, { reject: false, env: helmEnv(ctx.cacheDir) });
+        if (r.exitCode !== 0) {
+          rmSync(tmp, { recursive: true, force: true });
+          throw new RenderError({ stack: rc.stack, claim: rc.claim.name, template: rc.template.id, field: "source.chart" }, "helm pull", r.stderr || r.stdout);
+        }
+        try { renameSync(tmp, dir); } catch { rmSync(tmp, { recursive: true, force: true }); }
+      }
+      const file = join(dir, readdirSync(dir).find((f) => f.endsWith(".tgz"))!);
+      return { path: file, digest: `sha256:${createHash("sha256").update(readFileSync(file)).digest("hex")}` };
+    })();
+    pulls.set(id, p);
+    p.catch(() => pulls.delete(id));
+  }
+  return p;
+}
+
+export function helmArgs(rc: ResolvedClaim, valuesFile: string, chartPath = rc.helm!.chart): string[] {
+  const h = rc.helm!;
+  const args = ["template", h.release, chartPath, "--namespace", rc.namespace, "--values", valuesFile, "--skip-tests"];
+  if (chartPath === h.chart && h.repo) args.push("--repo", h.repo);
+  if (chartPath === h.chart && h.version) args.push("--version", h.version);
   if (rc.kubeVersion) args.push("--kube-version", rc.kubeVersion);
   return args;
 }
 
-export async function helmTemplate(rc: ResolvedClaim, ctx: HelmContext): Promise<string> {
+export async function helmTemplate(rc: ResolvedClaim, ctx: HelmContext, chart?: ChartSource): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "ocdp-helm-"));
   try {
     const valuesFile = join(dir, "values.json");
     writeFileSync(valuesFile, JSON.stringify(rc.helm!.values), { mode: 0o600 });
-    const r = await execa(toolPath("helm", ctx.projectRoot), helmArgs(rc, valuesFile), {
+    const r = await execa(toolPath("helm", ctx.projectRoot), helmArgs(rc, valuesFile, chart?.path), {
       reject: false, env: helmEnv(ctx.cacheDir), cwd: ctx.projectRoot, maxBuffer: 1 << 28,
     });
     if (r.exitCode !== 0) throw new RenderError({ stack: rc.stack, claim: rc.claim.name, template: rc.template.id, field: "source.chart" }, "helm template", r.stderr || r.stdout);

@@ -4,7 +4,8 @@
 import type { ResolvedClaim } from "../catalog/resolve";
 import { RenderError } from "../config/errors";
 import { type GuardContext, GuardViolation, guard } from "./guards";
-import { helmTemplate } from "./helm";
+import { type RenderCache, renderKey } from "./cache";
+import { chartSource, helmTemplate } from "./helm";
 import { kustomizeBuild } from "./kustomize";
 import { getField, setField } from "./fieldPath";
 import { dumpObjects, type KObject, parseObjects } from "./objects";
@@ -14,11 +15,14 @@ import { stage } from "./stage";
 export interface RenderContext {
   projectRoot: string;
   cacheDir: string;
+  /** Content-addressed cache of final objects; absent = always render. */
+  renderCache?: RenderCache;
 }
 
 export interface RenderedClaim {
   claim: ResolvedClaim;
   objects: KObject[];
+  cached?: boolean;
 }
 
 function where(rc: ResolvedClaim) {
@@ -83,7 +87,13 @@ export function finish(rc: ResolvedClaim, objects: KObject[]): KObject[] {
 }
 
 export async function renderClaim(rc: ResolvedClaim, ctx: RenderContext): Promise<RenderedClaim> {
-  const rendered = rc.helm ? await helmTemplate(rc, ctx) : undefined;
+  const chart = rc.helm ? await chartSource(rc, ctx) : undefined;
+  const key = ctx.renderCache ? renderKey(rc, chart?.digest) : undefined;
+  const cached = key ? ctx.renderCache!.get(key) : undefined;
+  if (cached) return { claim: rc, objects: cached, cached: true };
+  const rendered = rc.helm ? await helmTemplate(rc, ctx, chart) : undefined;
   const out = await postRender(rc, rendered, ctx);
-  return { claim: rc, objects: finish(rc, parseObjects(out)) };
+  const objects = finish(rc, parseObjects(out));
+  if (key) ctx.renderCache!.put(key, objects);
+  return { claim: rc, objects };
 }

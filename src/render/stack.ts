@@ -22,13 +22,17 @@ export async function mapPool<T, R>(items: T[], size: number, fn: (t: T) => Prom
   return out;
 }
 
-export async function renderClaims(claims: ResolvedClaim[], ctx: RenderContext, parallel = availableParallelism() * 2): Promise<StackRender> {
+export async function renderClaims(claims: ResolvedClaim[], ctx: RenderContext, parallel = availableParallelism() * 2,
+  progress?: (done: number, total: number) => void): Promise<StackRender> {
+  let done = 0;
   const results = await mapPool(claims, parallel, async (rc) => {
     try {
       return await renderClaim(rc, ctx);
     } catch (e) {
       if (e instanceof RenderError) return e;
       return new RenderError({ stack: rc.stack, claim: rc.claim.name, template: rc.template.id, field: "" }, "render", (e as Error).message);
+    } finally {
+      progress?.(++done, claims.length);
     }
   });
   return {

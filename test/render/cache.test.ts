@@ -1,0 +1,68 @@
+// The render cache: same inputs -> no helm or kustomize process; any input change -> a new render.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { RenderCache } from "../../src/render/cache";
+import { ROOT, scratchProject } from "../helpers";
+
+function render(dir: string, args: string[] = [], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [join(ROOT, "bin", "ocdp.js"), "render", "--stack", "local", "--format", "json", ...args],
+    { cwd: dir, encoding: "utf8", env: { ...process.env, ...env } });
+  const m = /\((\d+) from cache\)/.exec(r.stderr);
+  return { code: r.status, err: r.stderr, out: r.stdout, hits: m ? Number(m[1]) : -1 };
+}
+// Tools that fail if anything starts them: a hit must not.
+const NO_TOOLS = { OCDP_HELM: "/bin/false", OCDP_KUSTOMIZE: "/bin/false" };
+
+describe("render cache", () => {
+  let dir: string;
+  before(() => { dir = scratchProject(); });
+
+  it("a second render with nothing changed starts no helm or kustomize process and prints the same objects", () => {
+    const first = render(dir);
+    assert.equal(first.code, 0, first.err);
+    assert.equal(first.hits, 0);
+    const second = render(dir, [], NO_TOOLS);
+    assert.equal(second.code, 0, second.err);
+    assert.equal(second.hits, 3);
+    assert.deepEqual(JSON.parse(second.out), JSON.parse(first.out));
+  });
+
+  it("a changed claim value renders that claim only", () => {
+    const f = join(dir, "stacks/Pulumi.local.yaml");
+    writeFileSync(f, readFileSync(f, "utf8").replace("size: 20Gi", "size: 21Gi"));
+    const r = render(dir);
+    assert.equal(r.hits, 2);
+    assert.equal(JSON.parse(r.out)["vllm-qwen"].find((o: { kind: string }) => o.kind === "PersistentVolumeClaim").spec.resources.requests.storage, "21Gi");
+  });
+
+  it("a changed preset renders every claim again", () => {
+    const f = join(dir, "presets/apps/litellm/components/service-loadbalancer/kustomization.yaml");
+    writeFileSync(f, `${readFileSync(f, "utf8")}# touched\n`);
+    assert.equal(render(dir).hits, 0);
+  });
+
+  it("--no-cache bypasses it", () => {
+    assert.equal(render(dir, ["--no-cache"]).hits, 0);
+    const r = render(dir, ["--no-cache"], NO_TOOLS);
+    assert.equal(r.code, 1, "with no tools, --no-cache must fail: it really renders");
+  });
+
+  it("a damaged entry is never served: it is rendered again", () => {
+    const cacheDir = join(dir, ".ocdp/cache/render");
+    for (const sub of readdirSync(cacheDir)) for (const f of readdirSync(join(cacheDir, sub))) writeFileSync(join(cacheDir, sub, f), '[{"kind":');
+    const r = render(dir);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.hits, 0);
+  });
+
+  it("is bounded: the oldest entries are evicted", () => {
+    const c = new RenderCache(mkdtempSync(join(tmpdir(), "ocdp-cache-")), 2);
+    for (const k of ["aa1", "aa2", "ab3"]) c.put(k.padEnd(64, "0"), []);
+    assert.equal(c.evict(), 1);
+    assert.equal(c.evict(), 0);
+  });
+});
