@@ -106,6 +106,6 @@ describe("charts from a loopback Helm repository", () => {
     stack("9.9.9");
     const r = await ocdpAsync(dir, ["render", "--stack", "repo"]);
     assert.equal(r.code, 1);
-    assert.match(r.err, /claim cs-repo.*helm template failed: .*9\.9\.9/s);
+    assert.match(r.err, /claim cs-repo.*helm pull failed: .*9\.9\.9/s);
   });
 });
