@@ -154,7 +154,7 @@ function setupTool(tool) {
 
 /** System commands the tools and tests call; Debian packages, installed only when missing. */
 function systemPackages() {
-  const need = { git: "git", openssl: "openssl", make: "make", kubectl: "kubectl" };
+  const need = { git: "git", openssl: "openssl", make: "make", kubectl: "kubectl", "/usr/bin/time": "time" };
   const missing = Object.entries(need).filter(([cmd]) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status !== 0);
   if (!missing.length) return;
   const pkgs = missing.map(([, p]) => p).filter((p) => p !== "kubectl");
