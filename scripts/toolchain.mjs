@@ -112,5 +112,13 @@ export const tools = [
   },
 ];
 
+tools.push({
+  // Lints .github/workflows in the tests.
+  name: "actionlint", version: "1.7.12", bins: ["actionlint"],
+  install: "github.com/rhysd/actionlint/cmd/actionlint",
+  ldflags: ["-X github.com/rhysd/actionlint.version=1.7.12"],
+  probe: { args: ["-version"], expect: "1.7.12" },
+});
+
 /** The tools the render pipeline needs; the rest are for the Pulumi program and the local cluster. */
 export const renderTools = ["helm", "kustomize"];
