@@ -59,6 +59,20 @@ describe("render cache", () => {
     assert.equal(r.hits, 0);
   });
 
+  it("serves ocdp post-render too: the same Helm output twice starts kustomize once", () => {
+    const input = readFileSync(join(dir, "presets/tests/kustomize/code-server-k3s-hami/rendered.yaml"), "utf8");
+    const run = (env: Record<string, string>) => spawnSync(process.execPath, [join(ROOT, "bin", "ocdp.js"), "post-render", "--stack", "local", "--claim", "cs-alice"],
+      { cwd: dir, encoding: "utf8", input, env: { ...process.env, ...env } });
+    const first = run({});
+    assert.equal(first.status, 0, first.stderr);
+    const second = run(NO_TOOLS);
+    assert.equal(second.status, 0, second.stderr);
+    assert.equal(second.stdout, first.stdout);
+    const other = spawnSync(process.execPath, [join(ROOT, "bin", "ocdp.js"), "post-render", "--stack", "local", "--claim", "cs-alice"],
+      { cwd: dir, encoding: "utf8", input: input.replace("cs-test", "cs-other"), env: { ...process.env, ...NO_TOOLS } });
+    assert.notEqual(other.status, 0, "different Helm output: a real render (and no tools: a failure)");
+  });
+
   it("is bounded: the oldest entries are evicted", () => {
     const c = new RenderCache(mkdtempSync(join(tmpdir(), "ocdp-cache-")), 2);
     for (const k of ["aa1", "aa2", "ab3"]) c.put(k.padEnd(64, "0"), []);
