@@ -70,6 +70,19 @@ describe("ocdp diff between git refs", () => {
     git(dir, "checkout", "--", "stacks/Pulumi.local.yaml");
   });
 
+  it("a Secret change is reported without its values", () => {
+    const secret = (v: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{ .Release.Name }}-password\n  namespace: {{ .Release.Namespace }}\nstringData:\n  password: ${v}\n`;
+    writeFileSync(join(dir, "charts/code-server/templates/secret.yaml"), secret("hunter2-old"));
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "password");
+    writeFileSync(join(dir, "charts/code-server/templates/secret.yaml"), secret("hunter2-new"));
+    const r = ocdp(dir, ["diff", "--stack", "local", "--base", "HEAD"]);
+    assert.equal(r.code, 3, r.err);
+    assert.match(r.out, /~ v1\/Secret\/ws-team-a\/cs-alice-password\n\s+stringData.password: "\(secret value\)" -> "\(secret value\)"/);
+    assert.doesNotMatch(r.out, /hunter2/);
+    git(dir, "checkout", "--", "charts/code-server/templates/secret.yaml");
+  });
+
   it("a bad ref is invalid input", () => {
     const r = ocdp(dir, ["diff", "--stack", "local", "--base", "no-such-ref"]);
     assert.equal(r.code, 1);
