@@ -130,7 +130,7 @@ describe("ocdp render", () => {
     assert.equal(ocdp(dir, ["render"]).code, 2);
     assert.equal(ocdp(dir, ["render", "--bogus"]).code, 2);
     assert.equal(ocdp(dir, ["frobnicate"]).code, 2);
-    for (const c of ["render", "validate", "schema", "post-render"]) {
+    for (const c of ["render", "validate", "schema", "post-render", "diff", "endpoints"]) {
       const h = ocdp(dir, [c, "--help"]);
       assert.equal(h.code, 0);
       assert.match(h.out, /^Usage: ocdp/);
