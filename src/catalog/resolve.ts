@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
-import { type Issue, IssueList } from "../config/errors";
+import { type Issue, IssueList, ValidationError } from "../config/errors";
 import { DNS1123 } from "../config/schema";
 import type { Claim, Overlay, StackConfig, Template } from "../config/types";
 import { check } from "../config/validate";
@@ -136,6 +136,13 @@ export function resolveClaim(config: StackConfig, rt: ResolvedTemplate, claim: C
 
 /** Every claim of the stack resolved, or a ValidationError listing every problem found. */
 export async function resolveStack(config: StackConfig, opts: ResolveOptions, only?: string[]): Promise<ResolvedClaim[]> {
+  const { resolved, issues } = await resolveEach(config, opts, only);
+  if (issues.length) throw new ValidationError(issues);
+  return resolved;
+}
+
+/** Every claim resolved that can be, and every problem found (claims with problems are left out). */
+export async function resolveEach(config: StackConfig, opts: ResolveOptions, only?: string[]): Promise<{ resolved: ResolvedClaim[]; issues: Issue[] }> {
   const issues = new IssueList();
   const byId = new Map(config.templates.map((t) => [t.id, t]));
   const claims = only ? config.claims.filter((c) => only.includes(c.name)) : config.claims;
@@ -159,6 +166,5 @@ export async function resolveStack(config: StackConfig, opts: ResolveOptions, on
     const rc = resolveClaim(config, rt, claim, opts, issues);
     if (rc) out.push(rc);
   }
-  issues.throwIfAny();
-  return out;
+  return { resolved: out, issues: issues.items };
 }

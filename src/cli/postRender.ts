@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
 import { resolveStack } from "../catalog/resolve";
-import { renderKey } from "../render/cache";
-import { dumpObjects, parseObjects } from "../render/objects";
+import { postRenderKey } from "../render/cache";
+import { dumpObjects } from "../render/objects";
 import { postRender } from "../render/pipeline";
 import { openStack, parse, requireOpt } from "./context";
 import type { Command } from "./main";
@@ -29,15 +28,13 @@ export const postRenderCommand: Command = {
     const [rc] = await resolveStack(config, ctx, [claim]);
     const input = await readStdin();
     // Same render cache as `ocdp render`, keyed by Helm's output instead of the chart.
-    const key = createHash("sha256").update(`post-render\0${renderKey(rc, `stdin:${createHash("sha256").update(input).digest("hex")}`)}`).digest("hex");
-    const cached = ctx.renderCache?.get(key);
-    if (cached) {
-      process.stdout.write(dumpObjects(cached));
-      return 0;
+    const key = postRenderKey(rc, input);
+    let objects = ctx.renderCache?.get(key);
+    if (!objects) {
+      objects = await postRender(rc, rc.helm ? input : undefined, ctx);
+      ctx.renderCache?.put(key, objects);
     }
-    const out = await postRender(rc, rc.helm ? input : undefined, ctx);
-    ctx.renderCache?.put(key, parseObjects(out));
-    process.stdout.write(out);
+    process.stdout.write(dumpObjects(objects));
     return 0;
   },
 };

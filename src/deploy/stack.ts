@@ -43,12 +43,12 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], ctx:
       metadata: { name: rc.namespace, labels: { "ocdp.io/workspace": rc.claim.workspaceId } },
     }, { provider, retainOnDelete: true }));
   }
-  const workloads = rendered.map(({ claim: rc, objects }) => ({
+  const workloads = rendered.map(({ claim: rc, objects }) => ({ rc, digest: digestOf(objects) })).map(({ rc, digest }) => ({
     rc,
-    digest: digestOf(objects),
+    digest,
     component: new Workload(rc.claim.name, {
       claim: rc,
-      digest: digestOf(objects),
+      digest,
       postRenderer: {
         command: process.execPath,
         args: [join(packageRoot, "bin", "ocdp.js"), "post-render", "--project", ctx.projectRoot, "--stack", config.stack, "--claim", rc.claim.name],

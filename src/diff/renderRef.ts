@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import execa from "execa";
-import { resolveStack } from "../catalog/resolve";
+import { resolveEach } from "../catalog/resolve";
 import { ValidationError, formatIssue } from "../config/errors";
 import { loadProject, loadStack } from "../config/load";
 import type { RenderContext } from "../render/pipeline";
@@ -28,14 +28,11 @@ export async function renderStackAt(dir: string, stack: string, base: Omit<Rende
   const ctx: RenderContext = { ...base, projectRoot: dir };
   const out = new Map<string, ClaimRender>();
   const config = loadStack(loadProject(dir), stack);
-  const resolved = [];
+  const { resolved, issues } = await resolveEach(config, ctx);
   for (const claim of config.claims) {
-    try {
-      resolved.push(...(await resolveStack(config, ctx, [claim.name])));
-    } catch (e) {
-      if (!(e instanceof ValidationError)) throw e;
-      out.set(claim.name, { error: e.issues.map(formatIssue).join("; ") });
-    }
+    // A claim's own problems, and those of its template (which name no claim).
+    const mine = issues.filter((i) => i.claim === claim.name || (!i.claim && i.template === claim.templateId));
+    if (mine.length) out.set(claim.name, { error: mine.map(formatIssue).join("; ") });
   }
   const { rendered, failures } = await renderClaims(resolved, ctx);
   for (const r of rendered) out.set(r.claim.claim.name, { objects: r.objects });

@@ -44,6 +44,12 @@ export function renderKey(rc: ResolvedClaim, chartDigest: string | undefined): s
   })).digest("hex");
 }
 
+/** The key of a post-renderer run: the claim's render key with Helm's output in place of the chart. */
+export function postRenderKey(rc: ResolvedClaim, helmOutput: string): string {
+  const input = createHash("sha256").update(helmOutput).digest("hex");
+  return createHash("sha256").update(`post-render\0${renderKey(rc, `stdin:${input}`)}`).digest("hex");
+}
+
 export class RenderCache {
   hits = 0;
   misses = 0;

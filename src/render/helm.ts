@@ -49,7 +49,8 @@ export function chartSource(rc: ResolvedClaim, ctx: HelmContext): Promise<ChartS
         const r = await execa(toolPath("helm", ctx.projectRoot), args, { reject: false, env: helmEnv(ctx.cacheDir) });
         if (r.exitCode !== 0) {
           rmSync(tmp, { recursive: true, force: true });
-          throw new RenderError({ stack: rc.stack, claim: rc.claim.name, template: rc.template.id, field: "source.chart" }, "helm pull", r.stderr || r.stdout);
+          // A plain error: every claim of this chart awaits the same pull and names itself (renderClaim).
+          throw new Error((r.stderr || r.stdout).trim());
         }
         try { renameSync(tmp, dir); } catch { rmSync(tmp, { recursive: true, force: true }); }
       }

@@ -8,7 +8,7 @@ import { type RenderCache, renderKey } from "./cache";
 import { chartSource, helmTemplate } from "./helm";
 import { kustomizeBuild } from "./kustomize";
 import { getField, setField } from "./fieldPath";
-import { dumpObjects, type KObject, parseObjects } from "./objects";
+import { type KObject, parseObjects } from "./objects";
 import { applyOverlay } from "./overlay";
 import { stage } from "./stage";
 
@@ -29,8 +29,8 @@ function where(rc: ResolvedClaim) {
   return { stack: rc.stack, claim: rc.claim.name, template: rc.template.id, field: "source.preset" };
 }
 
-/** Helm output (or nothing, for Kustomize-only templates) -> the preset's output. Never empty. */
-export async function postRender(rc: ResolvedClaim, rendered: string | undefined, ctx: RenderContext): Promise<string> {
+/** Helm output (or nothing, for Kustomize-only templates) -> the preset's objects. Never empty. */
+export async function postRender(rc: ResolvedClaim, rendered: string | undefined, ctx: RenderContext): Promise<KObject[]> {
   const s = stage(rc, rendered);
   try {
     let out: string;
@@ -42,7 +42,7 @@ export async function postRender(rc: ResolvedClaim, rendered: string | undefined
     const objects = parseObjects(out);
     // An empty render would let Helm/Pulumi plan the deletion of every object of the claim.
     if (objects.length === 0) throw new RenderError(where(rc), "kustomize build", "produced no objects");
-    return dumpObjects(restoreStringInputs(rc, objects));
+    return restoreStringInputs(rc, objects);
   } finally {
     s.cleanup(); // the stage can hold rendered Secrets
   }
@@ -87,13 +87,17 @@ export function finish(rc: ResolvedClaim, objects: KObject[]): KObject[] {
 }
 
 export async function renderClaim(rc: ResolvedClaim, ctx: RenderContext): Promise<RenderedClaim> {
-  const chart = rc.helm ? await chartSource(rc, ctx) : undefined;
+  let chart;
+  try {
+    chart = rc.helm ? await chartSource(rc, ctx) : undefined;
+  } catch (e) {
+    throw new RenderError({ stack: rc.stack, claim: rc.claim.name, template: rc.template.id, field: "source.chart" }, "helm pull", (e as Error).message);
+  }
   const key = ctx.renderCache ? renderKey(rc, chart?.digest) : undefined;
   const cached = key ? ctx.renderCache!.get(key) : undefined;
   if (cached) return { claim: rc, objects: cached, cached: true };
   const rendered = rc.helm ? await helmTemplate(rc, ctx, chart) : undefined;
-  const out = await postRender(rc, rendered, ctx);
-  const objects = finish(rc, parseObjects(out));
+  const objects = finish(rc, await postRender(rc, rendered, ctx));
   if (key) ctx.renderCache!.put(key, objects);
   return { claim: rc, objects };
 }
