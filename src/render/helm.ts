@@ -3,11 +3,10 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import execa from "execa";
 import type { ResolvedClaim } from "../catalog/resolve";
 import { RenderError } from "../config/errors";
 import { treeHash } from "./cache";
-import { toolPath } from "./tools";
+import { runTool } from "./tools";
 
 export interface HelmContext {
   projectRoot: string;
@@ -46,11 +45,12 @@ export function chartSource(rc: ResolvedClaim, ctx: HelmContext): Promise<ChartS
         const args = ["pull", h.chart, "--destination", tmp];
         if (h.repo) args.push("--repo", h.repo);
         if (h.version) args.push("--version", h.version);
-        const r = await execa(toolPath("helm", ctx.projectRoot), args, { reject: false, env: helmEnv(ctx.cacheDir) });
-        if (r.exitCode !== 0) {
-          rmSync(tmp, { recursive: true, force: true });
+        try {
           // A plain error: every claim of this chart awaits the same pull and names itself (renderClaim).
-          throw new Error((r.stderr || r.stdout).trim());
+          await runTool("helm", args, { projectRoot: ctx.projectRoot, env: helmEnv(ctx.cacheDir) });
+        } catch (e) {
+          rmSync(tmp, { recursive: true, force: true });
+          throw e;
         }
         try { renameSync(tmp, dir); } catch { rmSync(tmp, { recursive: true, force: true }); }
       }
@@ -77,11 +77,12 @@ export async function helmTemplate(rc: ResolvedClaim, ctx: HelmContext, chart?: 
   try {
     const valuesFile = join(dir, "values.json");
     writeFileSync(valuesFile, JSON.stringify(rc.helm!.values), { mode: 0o600 });
-    const r = await execa(toolPath("helm", ctx.projectRoot), helmArgs(rc, valuesFile, chart?.path), {
-      reject: false, env: helmEnv(ctx.cacheDir), cwd: ctx.projectRoot, maxBuffer: 1 << 28,
-    });
-    if (r.exitCode !== 0) throw new RenderError({ stack: rc.stack, claim: rc.claim.name, template: rc.template.id, field: "source.chart" }, "helm template", r.stderr || r.stdout);
-    return r.stdout;
+    try {
+      const r = await runTool("helm", helmArgs(rc, valuesFile, chart?.path), { projectRoot: ctx.projectRoot, env: helmEnv(ctx.cacheDir), cwd: ctx.projectRoot });
+      return r.stdout;
+    } catch (e) {
+      throw new RenderError({ stack: rc.stack, claim: rc.claim.name, template: rc.template.id, field: "source.chart" }, "helm template", (e as Error).message);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
