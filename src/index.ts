@@ -3,6 +3,7 @@
 // registered, then deploy. Any problem: one report, nothing registered, so nothing can be deleted.
 import * as pulumi from "@pulumi/pulumi";
 import { resolveStack } from "./catalog/resolve";
+import { CREDENTIALS_KEY, parseCredentials, referencedPullSecrets } from "./config/credentials";
 import { formatIssues, RenderError, ValidationError } from "./config/errors";
 import { findProjectRoot, fromConfigValues, loadProject } from "./config/load";
 import { deployStack } from "./deploy/stack";
@@ -19,11 +20,16 @@ export = async () => {
     const config = fromConfigValues(stack, {
       templates: cfg.getObject("templates"), cluster: cfg.getObject("cluster"), policy: cfg.getObject("policy"), claims: cfg.getObject("claims"),
     });
-    const claims = await resolveStack(config, ctx);
+    // Secret config is read raw (Config.get would warn) and checked without echoing a value.
+    const creds = parseCredentials(stack, pulumi.runtime.getConfig(`ocdp:${CREDENTIALS_KEY}`), referencedPullSecrets(config.policy));
+    const claims = await resolveStack(config, ctx).catch((e) => {
+      throw e instanceof ValidationError ? new ValidationError([...e.issues, ...creds.issues]) : e;
+    });
+    if (creds.issues.length) throw new ValidationError(creds.issues);
     const { rendered, failures } = await renderClaims(claims, ctx);
     if (failures.length) throw new pulumi.RunError(`${failures.length} claim(s) failed to render:\n${failures.map((f) => `  - ${f.message}`).join("\n")}`);
-    const kubeconfig = cfg.getSecret("kubeconfig");
-    const { endpoints, workloads } = deployStack(config, rendered, ctx, kubeconfig);
+    const secrets = { kubeconfig: cfg.getSecret("kubeconfig"), registryCredentials: creds.credentials };
+    const { endpoints, workloads } = deployStack(config, rendered, ctx, secrets);
     return { endpoints, workloads };
   } catch (e) {
     if (e instanceof ValidationError) throw new pulumi.RunError(formatIssues(e.issues));

@@ -1,7 +1,7 @@
 // JSON Schemas of the stack configuration. Each is `JSONSchemaType<T>` of the interface in ./types.ts:
 // the compiler checks the two against each other, so there is one source of truth in two notations.
 import type { JSONSchemaType } from "ajv";
-import type { Claim, Cluster, Overlay, Policy, Template, Toleration } from "./types";
+import type { Claim, Cluster, Overlay, Policy, RegistryCredential, Template, Toleration } from "./types";
 
 /** DNS-1123 label: what a Kubernetes name and a namespace must be. */
 export const DNS1123 = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
@@ -116,4 +116,21 @@ export const policySchema: JSONSchemaType<Policy> = {
     overlay: { ...overlaySchema, nullable: true },
     workspaces: { type: "object", additionalProperties: overlaySchema, required: [], nullable: true },
   },
+};
+
+export const registryCredentialSchema: JSONSchemaType<RegistryCredential> = {
+  type: "object",
+  additionalProperties: false,
+  required: ["server", "username", "password"],
+  properties: {
+    server: { type: "string", pattern: "^[A-Za-z0-9.-]+(:[0-9]+)?$" },
+    username: { type: "string", minLength: 1 },
+    password: { type: "string", minLength: 1 },
+  },
+};
+
+export const registryCredentialsSchema: JSONSchemaType<Record<string, RegistryCredential>> = {
+  type: "object",
+  additionalProperties: registryCredentialSchema,
+  required: [],
 };

@@ -101,6 +101,18 @@ export interface Policy {
   workspaces?: Record<string, Overlay>;
 }
 
+/**
+ * Credentials of a private registry, kept as a Pulumi secret (`ocdp:registryCredentials.<name>`). The
+ * program turns each into a `kubernetes.io/dockerconfigjson` Secret named `<name>` in every workspace
+ * whose overlay lists `<name>` in `imagePullSecrets`. Never read by `ocdp render`.
+ */
+export interface RegistryCredential {
+  /** Registry host, e.g. `harbor.ocdp.example`. */
+  server: string;
+  username: string;
+  password: string;
+}
+
 /** Everything one stack renders from: project templates merged with the stack's own config. */
 export interface StackConfig {
   stack: string;

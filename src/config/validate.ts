@@ -22,8 +22,8 @@ function fieldOf(prefix: string, e: ErrorObject): string {
   return [prefix, ...segs].filter(Boolean).join(".").replace(/\.(\d+)(?=\.|$)/g, "[$1]");
 }
 
-function ruleOf(e: ErrorObject, data: unknown): string {
-  const got = valueAt(data, e.instancePath);
+function ruleOf(e: ErrorObject, data: unknown, redact: boolean): string {
+  const got = redact ? undefined : valueAt(data, e.instancePath);
   const shown = got === undefined ? "" : ` (got ${JSON.stringify(got)})`;
   switch (e.keyword) {
     case "additionalProperties": return "unknown key: not declared by the schema";
@@ -53,9 +53,10 @@ function valueAt(data: unknown, pointer: string): unknown {
 
 /**
  * Validates `data` (and fills declared defaults in place). Returns issues located by `where`, with fields
- * under `prefix`. Only the most specific error per field is kept.
+ * under `prefix`. Only the most specific error per field is kept. `redact` keeps the offending values out
+ * of the messages (secrets).
  */
-export function check(schema: object, data: unknown, where: Omit<Issue, "field" | "rule">, prefix = ""): Issue[] {
+export function check(schema: object, data: unknown, where: Omit<Issue, "field" | "rule">, prefix = "", redact = false): Issue[] {
   const v = compile(schema);
   if (v(data)) return [];
   const seen = new Set<string>();
@@ -63,7 +64,7 @@ export function check(schema: object, data: unknown, where: Omit<Issue, "field" 
   for (const e of v.errors ?? []) {
     if (e.keyword === "if") continue;
     const field = fieldOf(prefix, e) || "(root)";
-    const rule = ruleOf(e, data);
+    const rule = ruleOf(e, data, redact);
     const key = `${field}\0${rule}`;
     if (seen.has(key)) continue;
     seen.add(key);

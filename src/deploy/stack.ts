@@ -5,10 +5,11 @@ import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../config/types";
+import type { RegistryCredential, StackConfig } from "../config/types";
 import { type Endpoint, internalAddresses, userEndpoints } from "../exposure/endpoints";
 import type { RenderContext, RenderedClaim } from "../render/pipeline";
 import { crdManifests } from "./crds";
+import { pullSecrets } from "./pullSecrets";
 import { persistentStage } from "./stage";
 import { Workload } from "./workload";
 
@@ -28,10 +29,16 @@ export interface StackOutputs {
   workloads: pulumi.Output<Record<string, unknown>>;
 }
 
-export function deployStack(config: StackConfig, rendered: RenderedClaim[], ctx: RenderContext, kubeconfigSecret?: pulumi.Output<string>): StackOutputs {
+/** What the stack holds as Pulumi secrets; never part of StackConfig, so `ocdp render` cannot see it. */
+export interface StackSecrets {
+  kubeconfig?: pulumi.Output<string>;
+  registryCredentials: Record<string, RegistryCredential>;
+}
+
+export function deployStack(config: StackConfig, rendered: RenderedClaim[], ctx: RenderContext, secrets: StackSecrets): StackOutputs {
   const c = config.cluster;
   const provider = new k8s.Provider(c.name, {
-    kubeconfig: kubeconfigSecret ?? (c.kubeconfig ? kubeconfigPath(c.kubeconfig, ctx.projectRoot) : undefined),
+    kubeconfig: secrets.kubeconfig ?? (c.kubeconfig ? kubeconfigPath(c.kubeconfig, ctx.projectRoot) : undefined),
     context: c.context,
   });
   const crds = crdManifests().map((m) => new k8s.apiextensions.v1.CustomResourceDefinition(
@@ -43,6 +50,7 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], ctx:
       metadata: { name: rc.namespace, labels: { "ocdp.io/workspace": rc.claim.workspaceId } },
     }, { provider, retainOnDelete: true }));
   }
+  const secretsIn = pullSecrets(rendered.map((r) => r.claim), secrets.registryCredentials, namespaces, provider);
   const workloads = rendered.map(({ claim: rc, objects }) => ({ rc, digest: digestOf(objects) })).map(({ rc, digest }) => ({
     rc,
     digest,
@@ -55,7 +63,7 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], ctx:
       },
       stageDir: rc.helm ? undefined : persistentStage(rc, join(ctx.projectRoot, ".ocdp", "stage")),
       skipAwaitKinds: c.skipAwait ?? [],
-      dependsOn: [...crds, namespaces.get(rc.namespace)!],
+      dependsOn: [...crds, namespaces.get(rc.namespace)!, ...(secretsIn.get(rc.namespace) ?? [])],
     }, { provider }),
   }));
   const endpoints = pulumi.all(workloads.map((w) => pulumi.all([w.component.services, w.component.ingresses])

@@ -14,6 +14,14 @@ export const CLUSTER_SCOPED = new Set([
   "CertificateSigningRequest", "FlowSchema", "PriorityLevelConfiguration", "ComponentStatus",
 ]);
 
+/**
+ * Cluster-scoped custom kinds cannot be told from the manifest alone (no discovery offline); by
+ * convention they are named `Cluster<Thing>` (ClusterIssuer, ClusterSecretStore, ClusterPolicy...).
+ */
+export function isClusterScoped(kind: string): boolean {
+  return CLUSTER_SCOPED.has(kind) || /^Cluster[A-Z]/.test(kind);
+}
+
 export const LABEL_CLAIM = "ocdp.io/claim";
 export const LABEL_TEMPLATE = "ocdp.io/template";
 export const LABEL_WORKSPACE = "ocdp.io/workspace";
@@ -40,7 +48,7 @@ export function claimLabels(ctx: GuardContext): Record<string, string> {
 export function guard(o: Obj, ctx: GuardContext): Obj {
   const id = `${o?.kind ?? "?"}/${o?.metadata?.name ?? "?"}`;
   if (!o?.kind || !o?.metadata?.name) throw new GuardViolation(id, "not a Kubernetes object (kind and metadata.name required)");
-  if (CLUSTER_SCOPED.has(o.kind)) throw new GuardViolation(id, `cluster-scoped kind ${o.kind} is not allowed in a claim`);
+  if (isClusterScoped(o.kind)) throw new GuardViolation(id, `cluster-scoped kind ${o.kind} is not allowed in a claim`);
   const ns = o.metadata.namespace;
   if (ns !== undefined && ns !== null && ns !== ctx.namespace) {
     throw new GuardViolation(id, `namespace ${JSON.stringify(ns)} is outside the workspace namespace ${ctx.namespace}`);

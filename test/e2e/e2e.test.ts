@@ -15,6 +15,8 @@ import { clusterDown, clusterUp, installProvider, kubectl, pulumi, pulumiEnv } f
 
 const PROVIDER_VERSION = require(join(ROOT, "node_modules", "@pulumi", "kubernetes", "package.json")).version as string;
 const STACK = "e2e";
+// A registry credential held as a Pulumi secret: it must reach the cluster and nothing else.
+const REGISTRY_PASSWORD = "e2e-registry-s3cr3t-7f3a";
 type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe("e2e: the local stack through pulumi up on a real API server", { timeout: 3_000_000 }, () => {
@@ -51,10 +53,18 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     cs.source = { ...cs.source, repositoryUrl: url, chart: "code-server" };
     stackDoc = yaml.load(readFileSync(join(dir, "stacks", "Pulumi.local.yaml"), "utf8")) as Obj;
     stackDoc.config["ocdp:templates"] = templates;
+    stackDoc.config["ocdp:policy"].workspaces = { "team-a": { imagePullSecrets: ["mirror"] } };
     writeStack();
     env = pulumiEnv(join(dir, ".pulumi-e2e"));
     installProvider(env, PROVIDER_VERSION);
     assert.equal((await pulumi(dir, env, ["stack", "init", STACK])).code, 0);
+    for (const [key, value, secret] of [["server", "registry.local:5000", false], ["username", "robot", false], ["password", REGISTRY_PASSWORD, true]] as const) {
+      const r = await pulumi(dir, env, ["config", "set", "--stack", STACK, "--path", `ocdp:registryCredentials.mirror.${key}`, value, ...(secret ? ["--secret"] : [])]);
+      assert.equal(r.code, 0, r.err);
+    }
+    // Later edits keep what pulumi wrote (the encryption salt, the secure value).
+    stackDoc = yaml.load(readFileSync(join(dir, "stacks", `Pulumi.${STACK}.yaml`), "utf8")) as Obj;
+    assert.ok(!JSON.stringify(stackDoc).includes(REGISTRY_PASSWORD), "the stack file holds ciphertext only");
   });
 
   after(async () => {
@@ -68,8 +78,15 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
   });
 
   it("1-2. pulumi up applies every claim into its workspace, with labels, CRs, and exactly what ocdp render prints", async () => {
-    await up();
-    const rendered = JSON.parse((await ocdpAsync(dir, ["render", "--stack", STACK, "--format", "json"])).out);
+    const upRun = await up();
+    const render = await ocdpAsync(dir, ["render", "--stack", STACK, "--format", "json"]);
+    const rendered = JSON.parse(render.out);
+    // Nothing more than the render either: every labelled object in the cluster is one ocdp render printed.
+    const kinds = [...new Set(Object.values(rendered).flat().map((o: Obj) => o.kind))].join(",");
+    const live = get(["get", kinds, "-A", "-l", "ocdp.io/claim"]).items.map((o: Obj) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort();
+    const want = Object.values(rendered).flat().map((o: Obj) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort();
+    assert.deepEqual(live, want);
+    assert.ok(!`${upRun.out}${upRun.err}${render.out}${render.err}`.includes(REGISTRY_PASSWORD), "no secret in pulumi's or ocdp's output");
     for (const [claim, objs] of Object.entries(rendered) as [string, Obj[]][]) {
       for (const o of objs) {
         const live = get(["get", o.kind, o.metadata.name, "-n", o.metadata.namespace]);
@@ -83,6 +100,21 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     assert.deepEqual(wc.map((x: Obj) => x.metadata.name).sort(), ["cs-alice", "gateway", "vllm-qwen"]);
     const w = get(["get", "workloads.ocdp.io", "vllm-qwen", "-n", "ws-team-a"]);
     assert.match(w.spec.digest, /^sha256:/);
+  });
+
+  it("1b. the registry credential becomes a pull Secret in the workspace that lists it, and stays secret", async () => {
+    const secret = get(["get", "secret", "mirror", "-n", "ws-team-a"]);
+    assert.equal(secret.type, "kubernetes.io/dockerconfigjson");
+    const doc = JSON.parse(Buffer.from(secret.data[".dockerconfigjson"], "base64").toString());
+    assert.equal(Buffer.from(doc.auths["registry.local:5000"].auth, "base64").toString(), `robot:${REGISTRY_PASSWORD}`);
+    assert.notEqual(kubectl(kubeconfig, ["get", "secret", "mirror", "-n", "ws-team-b"]).code, 0, "team-b does not list it");
+    const pod = get(["get", "deployment", "cs-alice", "-n", "ws-team-a"]).spec.template.spec;
+    assert.deepEqual(pod.imagePullSecrets, [{ name: "mirror" }]);
+    const state = await pulumi(dir, env, ["stack", "export", "--stack", STACK]);
+    assert.equal(state.code, 0, state.err);
+    assert.ok(state.out.includes("mirror") && !state.out.includes(REGISTRY_PASSWORD), "state holds the credential encrypted only");
+    const outs = await pulumi(dir, env, ["stack", "output", "--json", "--show-secrets", "--stack", STACK]);
+    assert.ok(!outs.out.includes(REGISTRY_PASSWORD));
   });
 
   it("3. endpoints: NodePort from the allocated port, LoadBalancer pending then observed, ClusterIP only for admins", async () => {

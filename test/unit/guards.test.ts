@@ -18,9 +18,12 @@ describe("guards", () => {
       e instanceof GuardViolation && /kube-system.*outside the workspace namespace ws-w/.test(e.message));
   });
   it("refuses cluster-scoped kinds", () => {
-    for (const kind of ["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume", "StorageClass"]) {
+    for (const kind of ["Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "PersistentVolume", "StorageClass", "ClusterIssuer", "ClusterSecretStore"]) {
       assert.throws(() => guard({ kind, metadata: { name: "x" } }, ctx), /cluster-scoped/, kind);
     }
+  });
+  it("keeps namespaced kinds whose names merely contain Cluster", () => {
+    assert.equal(guard({ kind: "RayCluster", metadata: { name: "r" } }, ctx).metadata.namespace, "ws-w");
   });
   it("refuses things that are not objects", () => {
     assert.throws(() => guard({ kind: "ConfigMap", metadata: {} }, ctx), /not a Kubernetes object/);
