@@ -1,6 +1,7 @@
 // The program's logic under Pulumi's mock runtime: what it registers for the local stack.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import type * as pulumi from "@pulumi/pulumi";
 import { mockStack, type Registered } from "./mocks";
 
 describe("the Pulumi program on the local stack (mocks)", () => {
@@ -51,7 +52,19 @@ describe("the Pulumi program on the local stack (mocks)", () => {
     assert.equal(w.inputs.spec.preset.path, "packages/vllm-server/presets/k3s-hami");
     assert.equal(w.inputs.spec.values.cache.size, "20Gi");
   });
-  it("exports endpoints and workloads", () => {
-    assert.ok("endpoints" in outputs && "workloads" in outputs);
+  it("exports the admin view of every claim, and a user view with no Service observed yet", async () => {
+    const value = (o: unknown) => new Promise<any>((r) => (o as pulumi.Output<unknown>).apply(r)); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const workloads = await value(outputs.workloads);
+    assert.deepEqual(Object.keys(workloads).sort(), ["cs-alice", "gateway", "vllm-qwen"]);
+    const cs = workloads["cs-alice"];
+    assert.equal(cs.namespace, "ws-team-a");
+    assert.equal(cs.template, "code-server");
+    assert.equal(cs.chartVersion, "3.16.1");
+    assert.match(cs.digest, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(workloads.gateway.chartVersion, null, "Kustomize-only: no chart");
+    const wl = ofType("kubernetes:ocdp.io/v1alpha1:Workload").find((c) => c.inputs.metadata.name === "cs-alice")!;
+    assert.equal(wl.inputs.spec.digest, cs.digest, "the Workload record and the output carry one digest");
+    // Under mocks a Chart has no children: nothing observed, so nobody gets a URL yet.
+    assert.deepEqual(await value(outputs.endpoints), { "cs-alice": [], gateway: [], "vllm-qwen": [] });
   });
 });
