@@ -9,7 +9,7 @@ import type { ResolvedClaim } from "../catalog/resolve";
 import type { KObject } from "./objects";
 
 /** Bumped when the pipeline's own logic changes what a render produces. */
-const PIPELINE_VERSION = "1";
+const PIPELINE_VERSION = "2";
 const TOOLS = "helm-3.18.6+kustomize-5.6.0";
 const treeHashes = new Map<string, string>();
 

@@ -10,7 +10,7 @@ import { kustomizeBuild } from "./kustomize";
 import { getField, setField } from "./fieldPath";
 import { type KObject, parseObjects } from "./objects";
 import { applyOverlay } from "./overlay";
-import { stage } from "./stage";
+import { type Staged, stage } from "./stage";
 
 export interface RenderContext {
   projectRoot: string;
@@ -33,19 +33,26 @@ function where(rc: ResolvedClaim) {
 export async function postRender(rc: ResolvedClaim, rendered: string | undefined, ctx: RenderContext): Promise<KObject[]> {
   const s = stage(rc, rendered);
   try {
-    let out: string;
-    try {
-      out = await kustomizeBuild(s.dir, ctx.projectRoot);
-    } catch (e) {
-      throw new RenderError(where(rc), "kustomize build", (e as Error).message);
-    }
-    const objects = parseObjects(out);
-    // An empty render would let Helm/Pulumi plan the deletion of every object of the claim.
-    if (objects.length === 0) throw new RenderError(where(rc), "kustomize build", "produced no objects");
-    return restoreStringInputs(rc, objects);
+    return presetObjects(rc, await buildStage(rc, s.dir, ctx));
   } finally {
     s.cleanup(); // the stage can hold rendered Secrets
   }
+}
+
+/** `kustomize build` of one claim's stage, its failure named after the claim. */
+export async function buildStage(rc: ResolvedClaim, dir: string, ctx: RenderContext): Promise<KObject[]> {
+  try {
+    return parseObjects(await kustomizeBuild(dir, ctx.projectRoot));
+  } catch (e) {
+    throw new RenderError(where(rc), "kustomize build", (e as Error).message);
+  }
+}
+
+/** What kustomize gave for a claim -> the preset's objects: never empty, string inputs typed back. */
+export function presetObjects(rc: ResolvedClaim, objects: KObject[]): KObject[] {
+  // An empty render would let Helm/Pulumi plan the deletion of every object of the claim.
+  if (objects.length === 0) throw new RenderError(where(rc), "kustomize build", "produced no objects");
+  return restoreStringInputs(rc, objects);
 }
 
 /**
@@ -86,7 +93,16 @@ export function finish(rc: ResolvedClaim, objects: KObject[]): KObject[] {
   return out;
 }
 
-export async function renderClaim(rc: ResolvedClaim, ctx: RenderContext): Promise<RenderedClaim> {
+/** A claim ready for kustomize: its cache key, and either the cached objects or a stage to build. */
+export interface Prepared {
+  rc: ResolvedClaim;
+  key?: string;
+  cached?: KObject[];
+  stage?: Staged;
+}
+
+/** Chart, cache look-up, `helm template` and the stage: everything before kustomize. */
+export async function prepareClaim(rc: ResolvedClaim, ctx: RenderContext): Promise<Prepared> {
   let chart;
   try {
     chart = rc.helm ? await chartSource(rc, ctx) : undefined;
@@ -95,9 +111,24 @@ export async function renderClaim(rc: ResolvedClaim, ctx: RenderContext): Promis
   }
   const key = ctx.renderCache ? renderKey(rc, chart?.digest) : undefined;
   const cached = key ? ctx.renderCache!.get(key) : undefined;
-  if (cached) return { claim: rc, objects: cached, cached: true };
+  if (cached) return { rc, key, cached };
   const rendered = rc.helm ? await helmTemplate(rc, ctx, chart) : undefined;
-  const objects = finish(rc, await postRender(rc, rendered, ctx));
-  if (key) ctx.renderCache!.put(key, objects);
-  return { claim: rc, objects };
+  return { rc, key, stage: stage(rc, rendered) };
+}
+
+/** kustomize's objects for a prepared claim -> its final objects, cached. */
+export function completeClaim(p: Prepared, built: KObject[], ctx: RenderContext): RenderedClaim {
+  const objects = finish(p.rc, presetObjects(p.rc, built));
+  if (p.key) ctx.renderCache!.put(p.key, objects);
+  return { claim: p.rc, objects };
+}
+
+export async function renderClaim(rc: ResolvedClaim, ctx: RenderContext): Promise<RenderedClaim> {
+  const p = await prepareClaim(rc, ctx);
+  if (p.cached) return { claim: rc, objects: p.cached, cached: true };
+  try {
+    return completeClaim(p, await buildStage(rc, p.stage!.dir, ctx), ctx);
+  } finally {
+    p.stage!.cleanup();
+  }
 }

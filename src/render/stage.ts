@@ -8,6 +8,9 @@ import { join, relative } from "node:path";
 import yaml from "js-yaml";
 import type { ResolvedClaim } from "../catalog/resolve";
 
+/** On every object of a stage (metadata only): which claim an object of a shared kustomize run belongs to. The guard sets the same label. */
+export const STAGE_LABEL = "ocdp.io/claim";
+
 export const VALUES_KIND = { apiVersion: "ocdp.io/v1alpha1", kind: "Values", name: "values" } as const;
 
 /** The object replacements read: `spec` holds the values, `claim` who it is for. */
@@ -22,16 +25,21 @@ export function valuesObject(rc: ResolvedClaim): object {
 }
 
 export function stagedKustomization(rc: ResolvedClaim, stageDir: string, hasRendered: boolean): object {
+  const labels: object[] = [{ pairs: { [STAGE_LABEL]: rc.claim.name } }];
   const k: Record<string, unknown> = {
     apiVersion: "kustomize.config.k8s.io/v1beta1",
     kind: "Kustomization",
     resources: [...(hasRendered ? ["rendered.yaml"] : []), "values.yaml"],
     components: [relative(stageDir, rc.preset.dir) || "."],
+    // The values have been read by the preset's replacements once its component has run. Dropping them
+    // here (not only at the end of the build) lets many stages share one kustomize run (./batch.ts).
+    patches: [{ patch: yaml.dump({ $patch: "delete", apiVersion: VALUES_KIND.apiVersion, kind: VALUES_KIND.kind, metadata: { name: VALUES_KIND.name } }) }],
+    labels,
   };
   if (!hasRendered) {
     // Git bases carry fixed names and labels; per-claim names and selectors keep two claims apart.
     k.namePrefix = `${rc.claim.name}-`;
-    k.labels = [{ pairs: { "app.kubernetes.io/instance": rc.claim.name }, includeSelectors: true }];
+    labels.push({ pairs: { "app.kubernetes.io/instance": rc.claim.name }, includeSelectors: true });
   }
   return k;
 }
