@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { resolveStack } from "../catalog/resolve";
 import { UsageError } from "../config/errors";
@@ -49,7 +50,8 @@ export const renderCommand: Command = {
     const text = (r: RenderedClaim) => (format === "json" ? `${JSON.stringify(r.objects, null, 2)}\n` : dumpObjects(r.objects));
     if (o.out) {
       mkdirSync(o.out, { recursive: true });
-      for (const r of rendered) writeFileSync(join(o.out, `${r.claim.claim.name}.${format}`), text(r));
+      // Many small files: written concurrently, a synchronous loop waits on each in turn.
+      await Promise.all(rendered.map((r) => writeFile(join(o.out!, `${r.claim.claim.name}.${format}`), text(r))));
     } else if (format === "json") {
       process.stdout.write(`${JSON.stringify(Object.fromEntries(rendered.map((r) => [r.claim.claim.name, r.objects])), null, 2)}\n`);
     } else {
