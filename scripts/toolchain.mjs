@@ -120,5 +120,13 @@ tools.push({
   probe: { args: ["-version"], expect: "1.7.12" },
 });
 
+tools.push({
+  // A loopback OCI registry (`crane registry serve`) for the tests of oci:// charts.
+  name: "crane", version: "0.22.1", bins: ["crane"],
+  install: "github.com/google/go-containerregistry/cmd/crane",
+  ldflags: ["-X github.com/google/go-containerregistry/cmd/crane/cmd.Version=v0.22.1"],
+  probe: { args: ["version"], expect: "v0.22.1" },
+});
+
 /** The tools the render pipeline needs; the rest are for the Pulumi program and the local cluster. */
 export const renderTools = ["helm", "kustomize"];

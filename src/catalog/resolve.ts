@@ -19,6 +19,8 @@ export interface HelmSpec {
   chart: string;
   repo?: string;
   version?: string;
+  /** oci:// over plain HTTP. */
+  plainHttp?: boolean;
   /** Static values, placeholders resolved. */
   values: Record<string, unknown>;
 }
@@ -104,8 +106,10 @@ function helmSpec(t: Template, claim: Claim, namespace: string, projectRoot: str
   const parsed = (s.values ? yaml.load(s.values) : {}) as Record<string, unknown> | null;
   const values = substitute(parsed ?? {}, scope);
   const release = substituteString(s.releaseName ?? "{{ name }}", scope);
+  const plain = s.plainHttp ? { plainHttp: true } : {};
+  if (s.chart.startsWith("oci://")) return { release, chart: s.chart, version: s.version, values, ...plain };
   if (s.repositoryUrl?.startsWith("oci://")) {
-    return { release, chart: `${s.repositoryUrl.replace(/\/$/, "")}/${s.chart}`, version: s.version, values };
+    return { release, chart: `${s.repositoryUrl.replace(/\/$/, "")}/${s.chart}`, version: s.version, values, ...plain };
   }
   if (s.repositoryUrl) return { release, chart: s.chart, repo: s.repositoryUrl, version: s.version, values };
   return { release, chart: join(projectRoot, s.chart), version: s.version, values };

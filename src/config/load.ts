@@ -91,6 +91,10 @@ export function fromConfigValues(stack: string, values: Record<string, unknown>)
     if ((t as Template)?.source?.type === "helm" && !(t as Template).source.chart) {
       issues.add({ stack, template: String(id), field: "source.chart", rule: "required when source.type is helm" });
     }
+    const src = (t as Template)?.source;
+    if (src?.plainHttp && !`${src.repositoryUrl ?? ""}${src.chart ?? ""}`.includes("oci://")) {
+      issues.add({ stack, template: String(id), field: "source.plainHttp", rule: "only for oci:// charts (an http:// Helm repository is set by its URL)" });
+    }
     if ((t as Template)?.source?.preset?.repositoryUrl && !(t as Template).source.preset.ref) {
       issues.add({ stack, template: String(id), field: "source.preset.ref", rule: "required with source.preset.repositoryUrl" });
     }

@@ -54,6 +54,7 @@ export const templateSchema: JSONSchemaType<Template> = {
         chart: str,
         version: str,
         releaseName: str,
+        plainHttp: { type: "boolean", nullable: true },
         values: str,
         preset: {
           type: "object",

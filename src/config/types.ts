@@ -25,6 +25,8 @@ export interface TemplateSource {
   version?: string;
   /** Default `{{ name }}`. */
   releaseName?: string;
+  /** An oci:// registry served over plain HTTP (a site registry without TLS): helm `--plain-http`, Chart v4 `plainHttp`. */
+  plainHttp?: boolean;
   /** Static Helm values as YAML text; `{{ name }}`, `{{ namespace }}`, `{{ workspaceId }}` in string scalars. */
   values?: string;
   preset: PresetRef;

@@ -71,6 +71,7 @@ export class Workload extends pulumi.ComponentResource {
         chart: rc.helm.chart,
         version: rc.helm.version,
         ...(rc.helm.repo ? { repositoryOpts: { repo: rc.helm.repo } } : {}),
+        ...(rc.helm.plainHttp ? { plainHttp: true } : {}),
         namespace: rc.namespace,
         values: rc.helm.values,
         postRenderer: args.postRenderer,

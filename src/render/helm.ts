@@ -45,6 +45,7 @@ export function chartSource(rc: ResolvedClaim, ctx: HelmContext): Promise<ChartS
         const args = ["pull", h.chart, "--destination", tmp];
         if (h.repo) args.push("--repo", h.repo);
         if (h.version) args.push("--version", h.version);
+        if (h.plainHttp) args.push("--plain-http");
         try {
           // A plain error: every claim of this chart awaits the same pull and names itself (renderClaim).
           await runTool("helm", args, { projectRoot: ctx.projectRoot, env: helmEnv(ctx.cacheDir) });

@@ -2,14 +2,11 @@
 // the pinned engine and provider, the code-server chart served from a loopback Helm repository.
 // Everything is asserted on what the API server holds and on the stack's outputs.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import yaml from "js-yaml";
+import { type ChartServer, serveHelmRepo, serveOciRegistry } from "../chartServers";
 import { ROOT, ocdpAsync, scratchProject } from "../helpers";
 import { clusterDown, clusterUp, installProvider, kubectl, pulumi, pulumiEnv } from "../pulumiEnv";
 
@@ -23,7 +20,8 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
   let dir: string;
   let env: NodeJS.ProcessEnv;
   let kubeconfig: string;
-  let server: Server;
+  let repo: ChartServer;
+  let registry: ChartServer;
   let stackDoc: Obj;
   const get = (args: string[]) => JSON.parse(kubectl(kubeconfig, [...args, "-o", "json"]).out);
   const writeStack = () => writeFileSync(join(dir, "stacks", `Pulumi.${STACK}.yaml`), yaml.dump(stackDoc));
@@ -38,21 +36,18 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
   before(async () => {
     dir = scratchProject();
     kubeconfig = clusterUp(join(dir, ".cluster"), 2);
-    // The code-server chart from a loopback Helm repository.
-    const repo = mkdtempSync(join(tmpdir(), "ocdp-e2e-repo-"));
-    execFileSync(join(ROOT, ".tools/bin/helm"), ["package", join(ROOT, "charts/code-server"), "--destination", repo]);
-    server = createServer((req, res) => {
-      try { res.writeHead(200).end(readFileSync(join(repo, (req.url ?? "/").replace(/^\/+/, "").split("?")[0]))); } catch { res.writeHead(404).end(); }
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    execFileSync(join(ROOT, ".tools/bin/helm"), ["repo", "index", repo, "--url", url]);
+    // The code-server chart from a loopback Helm repository, and a second template taking it from a
+    // loopback OCI registry over plain HTTP (Chart v4 `plainHttp` inside the provider).
+    repo = await serveHelmRepo();
+    registry = await serveOciRegistry();
     const project = yaml.load(readFileSync(join(dir, "Pulumi.yaml"), "utf8")) as Obj;
     const templates = structuredClone(project.config["ocdp:templates"].value);
     const cs = templates.find((t: Obj) => t.id === "code-server");
-    cs.source = { ...cs.source, repositoryUrl: url, chart: "code-server" };
+    cs.source = { ...cs.source, repositoryUrl: repo.url, chart: "code-server" };
+    templates.push({ ...cs, id: "code-server-oci", source: { ...cs.source, repositoryUrl: registry.url, plainHttp: true } });
     stackDoc = yaml.load(readFileSync(join(dir, "stacks", "Pulumi.local.yaml"), "utf8")) as Obj;
     stackDoc.config["ocdp:templates"] = templates;
+    stackDoc.config["ocdp:claims"].push({ name: "cs-oci", templateId: "code-server-oci", workspaceId: "team-b", owner: { user: "alice" }, values: { storage: { size: "5Gi" } } });
     stackDoc.config["ocdp:policy"].workspaces = { "team-a": { imagePullSecrets: ["mirror"] } };
     writeStack();
     env = pulumiEnv(join(dir, ".pulumi-e2e"));
@@ -72,7 +67,8 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
       const d = await pulumi(dir, env, ["destroy", "--yes", "--skip-preview", "--stack", STACK]);
       assert.equal(d.code, 0, d.err);
     }
-    server?.close();
+    repo?.close();
+    registry?.close();
     const down = clusterDown(join(dir, ".cluster"));
     assert.equal(down.code, 0, down.err);
   });
@@ -97,7 +93,10 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
       }
     }
     const wc = get(["get", "workloadclaims.ocdp.io", "-A"]).items;
-    assert.deepEqual(wc.map((x: Obj) => x.metadata.name).sort(), ["cs-alice", "gateway", "vllm-qwen"]);
+    assert.deepEqual(wc.map((x: Obj) => x.metadata.name).sort(), ["cs-alice", "cs-oci", "gateway", "vllm-qwen"]);
+    const oci = get(["get", "workloads.ocdp.io", "cs-oci", "-n", "ws-team-b"]);
+    assert.equal(oci.spec.chart.repository, "", "an oci:// chart is its own reference");
+    assert.match(oci.spec.chart.name, /^oci:\/\/127\.0\.0\.1:\d+\/charts\/code-server$/);
     const w = get(["get", "workloads.ocdp.io", "vllm-qwen", "-n", "ws-team-a"]);
     assert.match(w.spec.digest, /^sha256:/);
   });
@@ -121,6 +120,9 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     let out = await outputs();
     const nodePort = get(["get", "service", "cs-alice", "-n", "ws-team-a"]).spec.ports[0].nodePort;
     assert.equal(out.endpoints["cs-alice"][0].url, `http://127.0.0.1:${nodePort}`);
+    const ociPort = get(["get", "service", "cs-oci", "-n", "ws-team-b"]).spec.ports[0].nodePort;
+    assert.notEqual(ociPort, nodePort);
+    assert.equal(out.endpoints["cs-oci"][0].url, `http://127.0.0.1:${ociPort}`);
     assert.equal(out.endpoints.gateway[0].url, "pending");
     assert.deepEqual(out.endpoints["vllm-qwen"], []);
     assert.deepEqual(out.workloads["vllm-qwen"].internal, ["vllm-qwen-vllm-server.ws-team-a.svc:8000"]);

@@ -1,17 +1,15 @@
 // Real sources: a Git preset repository made by the test (a ref, then a later commit), and a chart
-// served from a loopback Helm repository (helm package + helm repo index + an HTTP server).
+// served from a loopback Helm repository and from a loopback OCI registry (test/chartServers.ts).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { type ChartServer, serveHelmRepo, serveOciRegistry } from "../chartServers";
 import { ROOT, docs, ocdp, ocdpAsync, scratchProject, writeStack } from "../helpers";
 
 const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.email=t@ocdp", "-c", "user.name=t", ...args], { cwd, encoding: "utf8" }).trim();
-const helm = join(ROOT, ".tools", "bin", "helm");
 
 describe("Git presets", () => {
   let dir: string;
@@ -64,48 +62,39 @@ describe("Git presets", () => {
   });
 });
 
-describe("charts from a loopback Helm repository", () => {
-  let dir: string;
-  let server: Server;
-  let url: string;
-  before(async () => {
-    dir = scratchProject();
-    const repoDir = mkdtempSync(join(tmpdir(), "ocdp-helmrepo-"));
-    execFileSync(helm, ["package", join(ROOT, "charts", "code-server"), "--destination", repoDir]);
-    server = createServer((req, res) => {
-      try {
-        const body = readFileSync(join(repoDir, decodeURIComponent((req.url ?? "/").split("?")[0]).replace(/^\/+/, "")));
-        res.writeHead(200).end(body);
-      } catch {
-        res.writeHead(404).end();
-      }
+for (const [kind, serve] of [["Helm repository", serveHelmRepo], ["OCI registry", serveOciRegistry]] as const) {
+  describe(`charts from a loopback ${kind}`, () => {
+    let dir: string;
+    let server: ChartServer;
+    before(async () => {
+      dir = scratchProject();
+      server = await serve();
     });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    execFileSync(helm, ["repo", "index", repoDir, "--url", url]);
-  });
-  after(() => server?.close());
+    after(() => server?.close());
 
-  const stack = (version: string) => writeStack(dir, "local", "repo", [
-    { name: "cs-repo", templateId: "code-server", workspaceId: "r", owner: { user: "alice" }, values: { gpu: { count: 1 } } },
-  ], { "ocdp:templates": [{
-    id: "code-server", templateType: "kustomize", bindings: { users: ["alice"] },
-    source: { type: "helm", repositoryUrl: url, chart: "code-server", version, values: 'fullnameOverride: "{{ name }}"\nserviceAccount: {create: false}',
-      preset: { type: "kustomize", path: "packages/code-server/presets/k3s-hami" } },
-  }] });
+    const stack = (version: string) => writeStack(dir, "local", "repo", [
+      { name: "cs-repo", templateId: "code-server", workspaceId: "r", owner: { user: "alice" }, values: { gpu: { count: 1 } } },
+    ], { "ocdp:templates": [{
+      id: "code-server", templateType: "kustomize", bindings: { users: ["alice"] },
+      source: { type: "helm", repositoryUrl: server.url, chart: "code-server", version, ...(server.url.startsWith("oci://") ? { plainHttp: true } : {}),
+        values: 'fullnameOverride: "{{ name }}"\nserviceAccount: {create: false}',
+        preset: { type: "kustomize", path: "packages/code-server/presets/k3s-hami" } },
+    }] });
 
-  it("fetches the chart at its version and renders the claim", async () => {
-    stack("3.16.1");
-    const r = await ocdpAsync(dir, ["render", "--stack", "repo"]);
-    assert.equal(r.code, 0, r.err);
-    const dep = docs(r.out).find((o) => o.kind === "Deployment");
-    assert.equal(dep.metadata.name, "cs-repo");
-    assert.equal(dep.metadata.labels["helm.sh/chart"], "code-server-3.16.1");
+    it("fetches the chart at its version and renders the claim", async () => {
+      stack("3.16.1");
+      const r = await ocdpAsync(dir, ["render", "--stack", "repo"]);
+      assert.equal(r.code, 0, r.err);
+      const dep = docs(r.out).find((o) => o.kind === "Deployment");
+      assert.equal(dep.metadata.name, "cs-repo");
+      assert.equal(dep.metadata.labels["helm.sh/chart"], "code-server-3.16.1");
+      assert.equal(dep.spec.template.spec.containers[0].resources.limits["nvidia.com/gpu"], 1);
+    });
+    it("a version the source does not have fails the claim with helm's words", async () => {
+      stack("9.9.9");
+      const r = await ocdpAsync(dir, ["render", "--stack", "repo"]);
+      assert.equal(r.code, 1);
+      assert.match(r.err, /claim cs-repo.*helm pull failed: .*9\.9\.9/s);
+    });
   });
-  it("a version the repository does not have fails the claim with helm's words", async () => {
-    stack("9.9.9");
-    const r = await ocdpAsync(dir, ["render", "--stack", "repo"]);
-    assert.equal(r.code, 1);
-    assert.match(r.err, /claim cs-repo.*helm pull failed: .*9\.9\.9/s);
-  });
-});
+}

@@ -40,6 +40,13 @@ describe("stack config", () => {
     assert.ok(found.includes("c|name|duplicate claim name in this stack"));
     assert.ok(found.includes("t|source.chart|required when source.type is helm"));
   });
+  it("plainHttp is for oci:// charts only", () => {
+    const src = (extra: object) => ({ ...template, source: { ...template.source, type: "helm", chart: "code-server", ...extra } });
+    assert.ok(issues({ templates: [src({ repositoryUrl: "https://charts.example", plainHttp: true })], cluster, claims: [] })
+      .includes("t|source.plainHttp|only for oci:// charts (an http:// Helm repository is set by its URL)"));
+    assert.deepEqual(issues({ templates: [src({ repositoryUrl: "oci://registry.lab:5000/charts", plainHttp: true })], cluster, claims: [] }), []);
+    assert.deepEqual(issues({ templates: [src({ chart: "oci://registry.lab:5000/charts/code-server", plainHttp: true })], cluster, claims: [] }), []);
+  });
   it("requires a cluster", () => {
     assert.ok(issues({ templates: [template], claims: [] }).includes("|ocdp:cluster|required"));
   });
