@@ -17,9 +17,10 @@ export = async () => {
   const cacheDir = process.env.OCDP_CACHE_DIR ?? `${project.root}/.ocdp/cache`;
   const ctx = { projectRoot: project.root, cacheDir, renderCache: new RenderCache(`${cacheDir}/render`) };
   try {
+    const keys = Object.keys(pulumi.runtime.allConfig()).filter((k) => k.startsWith("ocdp:")).map((k) => k.slice("ocdp:".length));
     const config = fromConfigValues(stack, {
       templates: cfg.getObject("templates"), cluster: cfg.getObject("cluster"), policy: cfg.getObject("policy"), claims: cfg.getObject("claims"),
-    });
+    }, keys);
     // Secret config is read raw (Config.get would warn) and checked without echoing a value.
     const creds = parseCredentials(stack, pulumi.runtime.getConfig(`ocdp:${CREDENTIALS_KEY}`), referencedPullSecrets(config.policy));
     const claims = await resolveStack(config, ctx).catch((e) => {

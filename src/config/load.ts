@@ -80,9 +80,21 @@ function templateList(raw: unknown): unknown[] {
   return [];
 }
 
-/** Checks the shapes of templates, cluster, policy and claims; every problem reported at once. */
-export function fromConfigValues(stack: string, values: Record<string, unknown>): StackConfig {
+/**
+ * Every `ocdp:` key a stack may set. Anything else is refused rather than ignored: a misspelt
+ * `ocdp:claim` read as "no claims" would let `pulumi up` delete every workload of the stack.
+ */
+export const KNOWN_KEYS = ["templates", "cluster", "policy", "claims", "kubeconfig", "registryCredentials"];
+
+/**
+ * Checks the shapes of templates, cluster, policy and claims; every problem reported at once. `keys`:
+ * every `ocdp:` key the stack sets (default: those of `values`).
+ */
+export function fromConfigValues(stack: string, values: Record<string, unknown>, keys = Object.keys(values)): StackConfig {
   const issues = new IssueList();
+  for (const k of keys) {
+    if (!KNOWN_KEYS.includes(k)) issues.add({ stack, field: `${NS}:${k}`, rule: `unknown key: expected one of ${KNOWN_KEYS.map((x) => `${NS}:${x}`).join(", ")}` });
+  }
   const templates = templateList(values.templates);
   if (templates.length === 0) issues.add({ stack, field: `${NS}:templates`, rule: "required: at least one template" });
   templates.forEach((t, i) => {

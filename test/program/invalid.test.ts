@@ -21,4 +21,14 @@ describe("the Pulumi program with invalid claims (mocks)", () => {
     });
     assert.deepEqual(registered, [], "nothing registered, so nothing can be deleted");
   });
+
+  it("a misspelt ocdp:claims key fails the run instead of meaning \"no claims\" (which would delete every workload)", async () => {
+    const registered = mockStack("local", (c) => {
+      c["ocdp:claim"] = c["ocdp:claims"];
+      delete c["ocdp:claims"];
+    });
+    const program = require("../../src/index") as () => Promise<unknown>;
+    await assert.rejects(program(), (e: Error) => pulumi.RunError.isInstance(e) && /stack local, field ocdp:claim: unknown key/.test(e.message));
+    assert.deepEqual(registered, []);
+  });
 });

@@ -17,7 +17,8 @@ export function mockStack(stack: string, mutate: (config: Record<string, unknown
   const stackDoc = yaml.load(readFileSync(join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
   const config: Record<string, unknown> = { "ocdp:templates": project.config["ocdp:templates"].value, ...stackDoc.config };
   mutate(config);
-  for (const [k, v] of Object.entries(config)) pulumi.runtime.setConfig(k, JSON.stringify(v));
+  // The whole config replaced, not added to: a key an earlier test set must not leak into this one.
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, JSON.stringify(v)])));
   pulumi.runtime.setMocks({
     newResource: (args) => {
       registered.push({ type: args.type, name: args.name, inputs: args.inputs });

@@ -47,6 +47,10 @@ describe("stack config", () => {
     assert.deepEqual(issues({ templates: [src({ repositoryUrl: "oci://registry.lab:5000/charts", plainHttp: true })], cluster, claims: [] }), []);
     assert.deepEqual(issues({ templates: [src({ chart: "oci://registry.lab:5000/charts/code-server", plainHttp: true })], cluster, claims: [] }), []);
   });
+  it("refuses an unknown ocdp: key instead of reading it as nothing (a misspelt claims list)", () => {
+    const found = issues({ templates: [template], cluster, claim: [claim] });
+    assert.ok(found.some((f) => f.startsWith("|ocdp:claim|unknown key: expected one of ocdp:templates, ocdp:cluster, ocdp:policy, ocdp:claims")), found.join("\n"));
+  });
   it("requires a cluster", () => {
     assert.ok(issues({ templates: [template], claims: [] }).includes("|ocdp:cluster|required"));
   });
