@@ -7,9 +7,13 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import yaml from "js-yaml";
 import type { ResolvedClaim } from "../catalog/resolve";
+import { LABEL_CLAIM } from "./guards";
 
-/** On every object of a stage (metadata only): which claim an object of a shared kustomize run belongs to. The guard sets the same label. */
-export const STAGE_LABEL = "ocdp.io/claim";
+/**
+ * On every object of a stage (metadata only): which claim an object of a shared kustomize run belongs
+ * to. The very label the guard puts on every object, so the final objects are the same either way.
+ */
+export const STAGE_LABEL = LABEL_CLAIM;
 
 export const VALUES_KIND = { apiVersion: "ocdp.io/v1alpha1", kind: "Values", name: "values" } as const;
 
