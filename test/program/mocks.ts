@@ -11,14 +11,14 @@ export interface Registered {
   inputs: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-export function mockStack(stack: string, mutate: (config: Record<string, unknown>) => void = () => {}): Registered[] {
+export function mockStack(stack: string, mutate: (config: Record<string, unknown>) => void = () => {}, secretKeys: string[] = []): Registered[] {
   const registered: Registered[] = [];
   const project = yaml.load(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { value: unknown }> };
   const stackDoc = yaml.load(readFileSync(join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
   const config: Record<string, unknown> = { "ocdp:templates": project.config["ocdp:templates"].value, ...stackDoc.config };
   mutate(config);
   // The whole config replaced, not added to: a key an earlier test set must not leak into this one.
-  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, JSON.stringify(v)])));
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])), secretKeys);
   pulumi.runtime.setMocks({
     newResource: (args) => {
       registered.push({ type: args.type, name: args.name, inputs: args.inputs });

@@ -1,11 +1,26 @@
-// Registry credentials (a stack secret) become one dockerconfigjson Secret per workspace that lists them;
-// bad credentials are reported with the claims' problems, without a value, and register nothing.
+// Stack secrets under mocks: the kubeconfig reaches the provider as a secret; registry credentials become
+// one dockerconfigjson Secret per workspace that lists them; bad credentials are reported with the
+// claims' problems, without a value, and register nothing.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { mockStack } from "./mocks";
 
 const PASSWORD = "s3cr3t-from-stack-config";
+const SECRET_SIG = ["4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"]; // Pulumi's wire mark of a secret
+
+describe("the kubeconfig secret (mocks)", () => {
+  it("is the provider's kubeconfig, still a secret", async () => {
+    const kubeconfig = `apiVersion: v1\nkind: Config\nusers: [{name: u, user: {token: ${PASSWORD}}}]\n`;
+    const registered = mockStack("local", (c) => { c["ocdp:kubeconfig"] = kubeconfig; }, ["ocdp:kubeconfig"]);
+    const program = require("../../src/index") as () => Promise<unknown>;
+    await program();
+    await new Promise((r) => setTimeout(r, 500));
+    const [p] = registered.filter((r) => r.type === "pulumi:providers:kubernetes");
+    assert.equal(p.inputs.kubeconfig[SECRET_SIG[0]], SECRET_SIG[1], "marked secret");
+    assert.equal(p.inputs.kubeconfig.value, kubeconfig);
+  });
+});
 
 describe("image pull secrets from the stack's registry credentials (mocks)", () => {
   it("creates the Secret in each workspace that lists it, and only there", async () => {
@@ -21,7 +36,7 @@ describe("image pull secrets from the stack's registry credentials (mocks)", () 
     assert.equal(secrets[0].inputs.type, "kubernetes.io/dockerconfigjson");
     // Pulumi's wire form of a secret: the value travels marked, and is encrypted in state.
     const sd = secrets[0].inputs.stringData;
-    assert.equal(sd["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", "stringData is a Pulumi secret");
+    assert.equal(sd[SECRET_SIG[0]], SECRET_SIG[1], "stringData is a Pulumi secret");
     const doc = JSON.parse(sd.value[".dockerconfigjson"]);
     assert.equal(Buffer.from(doc.auths["registry.local:5000"].auth, "base64").toString(), `ci:${PASSWORD}`);
   });
