@@ -45,6 +45,8 @@ export interface ResolvedClaim {
   overlay: Overlay;
   helm?: HelmSpec;
   kubeVersion?: string;
+  /** The stack's cluster-scoped custom kinds, refused by the guard. */
+  clusterScopedKinds: string[];
 }
 
 export interface ResolveOptions {
@@ -135,6 +137,7 @@ export function resolveClaim(config: StackConfig, rt: ResolvedTemplate, claim: C
     overlay: overlayFor(config, claim.workspaceId),
     helm: helmSpec(rt.template, claim, namespace, opts.projectRoot),
     kubeVersion: config.cluster.kubeVersion,
+    clusterScopedKinds: config.policy.clusterScopedKinds ?? [],
   };
 }
 

@@ -116,6 +116,7 @@ export const policySchema: JSONSchemaType<Policy> = {
     namespace: str,
     overlay: { ...overlaySchema, nullable: true },
     workspaces: { type: "object", additionalProperties: overlaySchema, required: [], nullable: true },
+    clusterScopedKinds: { type: "array", items: { type: "string", pattern: "^[A-Z][A-Za-z0-9]*$" }, nullable: true },
   },
 };
 

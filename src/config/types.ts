@@ -101,6 +101,11 @@ export interface Policy {
   namespace?: string;
   overlay?: Overlay;
   workspaces?: Record<string, Overlay>;
+  /**
+   * Cluster-scoped custom kinds of this cluster that the built-in list and the `Cluster*` convention
+   * miss (offline there is no API discovery): refused in every claim like the built-in ones.
+   */
+  clusterScopedKinds?: string[];
 }
 
 /**

@@ -40,7 +40,7 @@ export function renderKey(rc: ResolvedClaim, chartDigest: string | undefined): s
     chart: rc.helm ? { digest: chartDigest, release: rc.helm.release, values: rc.helm.values } : null,
     preset, path: rc.preset.path, inputs: rc.inputs,
     claim: rc.claim.name, template: rc.template.id, workspace: rc.claim.workspaceId, namespace: rc.namespace,
-    values: rc.values, overlay: rc.overlay,
+    values: rc.values, overlay: rc.overlay, clusterScoped: rc.clusterScopedKinds,
   })).digest("hex");
 }
 

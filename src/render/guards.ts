@@ -18,8 +18,8 @@ export const CLUSTER_SCOPED = new Set([
  * Cluster-scoped custom kinds cannot be told from the manifest alone (no discovery offline); by
  * convention they are named `Cluster<Thing>` (ClusterIssuer, ClusterSecretStore, ClusterPolicy...).
  */
-export function isClusterScoped(kind: string): boolean {
-  return CLUSTER_SCOPED.has(kind) || /^Cluster[A-Z]/.test(kind);
+export function isClusterScoped(kind: string, extra: readonly string[] = []): boolean {
+  return CLUSTER_SCOPED.has(kind) || /^Cluster[A-Z]/.test(kind) || extra.includes(kind);
 }
 
 export const LABEL_CLAIM = "ocdp.io/claim";
@@ -31,6 +31,8 @@ export interface GuardContext {
   template: string;
   workspaceId: string;
   namespace: string;
+  /** Site kinds known to be cluster-scoped (ocdp:policy.clusterScopedKinds). */
+  clusterScopedKinds?: readonly string[];
 }
 
 export class GuardViolation extends Error {
@@ -48,7 +50,7 @@ export function claimLabels(ctx: GuardContext): Record<string, string> {
 export function guard(o: Obj, ctx: GuardContext): Obj {
   const id = `${o?.kind ?? "?"}/${o?.metadata?.name ?? "?"}`;
   if (!o?.kind || !o?.metadata?.name) throw new GuardViolation(id, "not a Kubernetes object (kind and metadata.name required)");
-  if (isClusterScoped(o.kind)) throw new GuardViolation(id, `cluster-scoped kind ${o.kind} is not allowed in a claim`);
+  if (isClusterScoped(o.kind, ctx.clusterScopedKinds)) throw new GuardViolation(id, `cluster-scoped kind ${o.kind} is not allowed in a claim`);
   const ns = o.metadata.namespace;
   if (ns !== undefined && ns !== null && ns !== ctx.namespace) {
     throw new GuardViolation(id, `namespace ${JSON.stringify(ns)} is outside the workspace namespace ${ctx.namespace}`);

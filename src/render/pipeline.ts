@@ -73,7 +73,7 @@ export function restoreStringInputs(rc: Pick<ResolvedClaim, "inputs">, objects: 
 }
 
 export function guardContext(rc: ResolvedClaim): GuardContext {
-  return { claim: rc.claim.name, template: rc.template.id, workspaceId: rc.claim.workspaceId, namespace: rc.namespace };
+  return { claim: rc.claim.name, template: rc.template.id, workspaceId: rc.claim.workspaceId, namespace: rc.namespace, clusterScopedKinds: rc.clusterScopedKinds };
 }
 
 /** Overlay then guards over every object; all violations of the claim reported together. */

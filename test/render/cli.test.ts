@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { STACK_TRACE, docs, ocdp, scratchProject, writeStack } from "../helpers";
+import { STACK_TRACE, docs, ocdp, readYaml, scratchProject, writeStack } from "../helpers";
 
 const alice = { user: "alice" };
 const cs = (name: string, values: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
@@ -113,6 +113,16 @@ describe("ocdp render", () => {
     assert.equal(r.code, 1);
     assert.match(r.err, /3 problems found/);
     for (const n of ["a-bad", "b-bad", "c-bad"]) assert.match(r.err, new RegExp(`claim ${n}`));
+  });
+
+  it("refuses a kind the stack's policy names cluster-scoped, naming the claim and the object", () => {
+    const lab = readYaml(join(dir, "stacks", "Pulumi.lab.yaml"));
+    const policy = { ...lab.config["ocdp:policy"], clusterScopedKinds: ["PersistentVolumeClaim"] };
+    writeStack(dir, "lab", "scoped", [cs("cs-scoped", {})], { "ocdp:policy": policy });
+    const r = ocdp(dir, ["render", "--stack", "scoped"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /stack scoped, claim cs-scoped, template code-server, field objects: guards failed: PersistentVolumeClaim\/cs-scoped: cluster-scoped kind PersistentVolumeClaim is not allowed in a claim/);
+    assert.doesNotMatch(r.err, STACK_TRACE);
   });
 
   it("refuses a preset path that escapes the tree", () => {

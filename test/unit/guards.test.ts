@@ -22,6 +22,11 @@ describe("guards", () => {
       assert.throws(() => guard({ kind, metadata: { name: "x" } }, ctx), /cluster-scoped/, kind);
     }
   });
+  it("refuses the site's own cluster-scoped kinds named in the policy", () => {
+    const site = { ...ctx, clusterScopedKinds: ["GlobalNetworkPolicy"] };
+    assert.throws(() => guard({ kind: "GlobalNetworkPolicy", metadata: { name: "x" } }, site), /cluster-scoped kind GlobalNetworkPolicy/);
+    assert.equal(guard({ kind: "GlobalNetworkPolicy", metadata: { name: "x" } }, ctx).metadata.namespace, "ws-w", "unknown to a stack that does not name it");
+  });
   it("keeps namespaced kinds whose names merely contain Cluster", () => {
     assert.equal(guard({ kind: "RayCluster", metadata: { name: "r" } }, ctx).metadata.namespace, "ws-w");
   });
