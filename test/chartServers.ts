@@ -1,12 +1,11 @@
 // The project's code-server chart served for real on loopback: a Helm repository (helm package, helm
 // repo index, an HTTP server) and an OCI registry (`crane registry serve`, helm push --plain-http).
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT } from "./helpers";
+import { ROOT, tempDir } from "./helpers";
 
 const tool = (name: string) => join(ROOT, ".tools", "bin", name);
 
@@ -17,7 +16,7 @@ export interface ChartServer {
 }
 
 function packageChart(): { dir: string; tgz: string } {
-  const dir = mkdtempSync(join(tmpdir(), "ocdp-chart-"));
+  const dir = tempDir("ocdp-chart-");
   const out = execFileSync(tool("helm"), ["package", join(ROOT, "charts", "code-server"), "--destination", dir], { encoding: "utf8" });
   return { dir, tgz: out.trim().split(": ").pop()! };
 }
@@ -50,6 +49,6 @@ export async function serveOciRegistry(): Promise<ChartServer> {
   });
   const url = `oci://127.0.0.1:${port}/charts`;
   const { tgz } = packageChart();
-  execFileSync(tool("helm"), ["push", tgz, url, "--plain-http"], { env: { ...process.env, HELM_CONFIG_HOME: mkdtempSync(join(tmpdir(), "ocdp-helmcfg-")) }, stdio: "pipe" });
+  execFileSync(tool("helm"), ["push", tgz, url, "--plain-http"], { env: { ...process.env, HELM_CONFIG_HOME: tempDir("ocdp-helmcfg-") }, stdio: "pipe" });
   return { url, close: () => p.kill() };
 }

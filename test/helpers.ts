@@ -1,15 +1,26 @@
 // Test helpers: throwaway copies of the project (sharing node_modules, dist and the pinned tools) and
 // the real `ocdp` command run in them.
 import { execFile, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import yaml from "js-yaml";
 
 export const ROOT = resolve(__dirname, "..", "..");
 
+const made: string[] = [];
+// node --test runs each test file in its own process: what a file made goes when it ends.
+process.on("exit", () => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+
+/** A fresh temporary folder, removed when the test process exits. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 export function scratchProject(): string {
-  const dir = mkdtempSync(join(tmpdir(), "ocdp-test-"));
+  const dir = tempDir("ocdp-test-");
   const r = spawnSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: ROOT, encoding: "utf8" });
   for (const f of r.stdout.split("\0").filter(Boolean)) {
     if (!existsSync(join(ROOT, f))) continue;

@@ -14,7 +14,10 @@ import type { ClaimRender } from "./compare";
 export async function withWorktree<T>(repo: string, ref: string, fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = join(mkdtempSync(join(tmpdir(), "ocdp-diff-")), "tree");
   const add = await execa("git", ["-C", repo, "worktree", "add", "--detach", "--quiet", dir, ref], { reject: false });
-  if (add.exitCode !== 0) throw new ValidationError([{ field: "--base/--head", rule: `git ref ${JSON.stringify(ref)}: ${add.stderr.trim()}` }]);
+  if (add.exitCode !== 0) {
+    rmSync(join(dir, ".."), { recursive: true, force: true });
+    throw new ValidationError([{ field: "--base/--head", rule: `git ref ${JSON.stringify(ref)}: ${add.stderr.trim()}` }]);
+  }
   try {
     return await fn(dir);
   } finally {
@@ -36,6 +39,6 @@ export async function renderStackAt(dir: string, stack: string, base: Omit<Rende
   }
   const { rendered, failures } = await renderClaims(resolved, ctx);
   for (const r of rendered) out.set(r.claim.claim.name, { objects: r.objects });
-  for (const f of failures) out.set(/claim ([^,]+)/.exec(f.message)?.[1] ?? f.message, { error: f.message });
+  for (const f of failures) out.set(f.where.claim ?? f.message, { error: f.message });
   return out;
 }

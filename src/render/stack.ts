@@ -10,7 +10,7 @@ import { buildStage, completeClaim, type Prepared, prepareClaim, type RenderCont
 
 export interface StackRender {
   rendered: RenderedClaim[];
-  failures: Error[];
+  failures: RenderError[];
 }
 
 export async function mapPool<T, R>(items: T[], size: number, fn: (t: T) => Promise<R>): Promise<R[]> {

@@ -2,15 +2,14 @@
 // claim's stage alone gives (what the post-renderer does inside `pulumi up`); a claim that breaks
 // its batch is named and the others still render.
 import assert from "node:assert/strict";
-import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { resolveStack } from "../../src/catalog/resolve";
 import { openStack } from "../../src/cli/context";
 import { renderClaim } from "../../src/render/pipeline";
 import { renderClaims } from "../../src/render/stack";
-import { ROOT, readYaml, scratchProject, writeStack } from "../helpers";
+import { ROOT, readYaml, scratchProject, writeStack, tempDir } from "../helpers";
 
 function claims(n: number) {
   return Array.from({ length: n }, (_, i) => {
@@ -31,7 +30,7 @@ describe("kustomize in batches", () => {
     dir = scratchProject();
     writeStack(dir, "local", "many", claims(12));
     // Counts kustomize processes, then runs the real one.
-    calls = join(mkdtempSync(join(tmpdir(), "ocdp-calls-")), "kustomize.log");
+    calls = join(tempDir("ocdp-calls-"), "kustomize.log");
     const wrapper = join(dir, "kustomize-counting");
     writeFileSync(wrapper, `#!/bin/sh\necho run >> ${calls}\nexec ${join(ROOT, ".tools/bin/kustomize")} "$@"\n`);
     chmodSync(wrapper, 0o755);

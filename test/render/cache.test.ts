@@ -1,12 +1,11 @@
 // The render cache: same inputs -> no helm or kustomize process; any input change -> a new render.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { RenderCache } from "../../src/render/cache";
-import { ROOT, scratchProject } from "../helpers";
+import { ROOT, scratchProject, tempDir } from "../helpers";
 
 function render(dir: string, args: string[] = [], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [join(ROOT, "bin", "ocdp.js"), "render", "--stack", "local", "--format", "json", ...args],
@@ -74,7 +73,7 @@ describe("render cache", () => {
   });
 
   it("is bounded: the oldest entries are evicted", () => {
-    const c = new RenderCache(mkdtempSync(join(tmpdir(), "ocdp-cache-")), 2);
+    const c = new RenderCache(tempDir("ocdp-cache-"), 2);
     for (const k of ["aa1", "aa2", "ab3"]) c.put(k.padEnd(64, "0"), []);
     assert.equal(c.evict(), 1);
     assert.equal(c.evict(), 0);

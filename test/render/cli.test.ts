@@ -1,10 +1,9 @@
 // The offline executor end to end: the real `ocdp` command, real helm and kustomize.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { STACK_TRACE, docs, ocdp, readYaml, scratchProject, writeStack } from "../helpers";
+import { STACK_TRACE, docs, ocdp, readYaml, scratchProject, writeStack, tempDir } from "../helpers";
 
 const alice = { user: "alice" };
 const cs = (name: string, values: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
@@ -16,7 +15,7 @@ describe("ocdp render", () => {
 
   it("renders a code-server/k3s-hami claim end to end", () => {
     writeStack(dir, "lab", "t1", [cs("cs-one", { gpu: { count: 2, memory: 8192, cores: 50 }, storage: { size: "30Gi" }, cpu: "3", memory: "6Gi" })]);
-    const out = mkdtempSync(join(tmpdir(), "ocdp-out-"));
+    const out = tempDir("ocdp-out-");
     const r = ocdp(dir, ["render", "--stack", "t1", "--out", out]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.err, /cs-one\s+code-server\s+ws-alpha\s+3 objects/);
@@ -77,7 +76,7 @@ describe("ocdp render", () => {
   });
 
   it("--claim renders only that claim", () => {
-    const out = mkdtempSync(join(tmpdir(), "ocdp-out-"));
+    const out = tempDir("ocdp-out-");
     const r = ocdp(dir, ["render", "--stack", "local", "--claim", "gateway", "--out", out]);
     assert.equal(r.code, 0, r.err);
     assert.ok(existsSync(join(out, "gateway.yaml")));

@@ -2,12 +2,11 @@
 // served from a loopback Helm repository and from a loopback OCI registry (test/chartServers.ts).
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type ChartServer, serveHelmRepo, serveOciRegistry } from "../chartServers";
-import { ROOT, docs, ocdp, ocdpAsync, scratchProject, writeStack } from "../helpers";
+import { ROOT, docs, ocdp, ocdpAsync, scratchProject, writeStack, tempDir } from "../helpers";
 
 const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.email=t@ocdp", "-c", "user.name=t", ...args], { cwd, encoding: "utf8" }).trim();
 
@@ -17,7 +16,7 @@ describe("Git presets", () => {
   let first: string;
   before(() => {
     dir = scratchProject();
-    repo = mkdtempSync(join(tmpdir(), "ocdp-manifests-"));
+    repo = tempDir("ocdp-manifests-");
     cpSync(join(ROOT, "presets"), repo, { recursive: true });
     git(repo, "init", "-q", "-b", "main");
     git(repo, "add", "-A");

@@ -2,11 +2,10 @@
 // for every stack against the PR's base.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { ROOT } from "../helpers";
+import { ROOT, tempDir } from "../helpers";
 
 const actionlint = (file: string) => spawnSync(join(ROOT, ".tools/bin/actionlint"), ["-no-color", file], { encoding: "utf8" });
 
@@ -17,7 +16,7 @@ describe(".github/workflows/preview.yml", () => {
     assert.equal(r.status, 0, r.stdout + r.stderr);
   });
   it("actionlint does catch a broken workflow (the check can fail)", () => {
-    const broken = join(mkdtempSync(join(tmpdir(), "ocdp-wf-")), "preview.yml");
+    const broken = join(tempDir("ocdp-wf-"), "preview.yml");
     writeFileSync(broken, readFileSync(file, "utf8").replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    step: []"));
     assert.notEqual(actionlint(broken).status, 0);
   });

@@ -2,17 +2,16 @@
 // provider build deploy to a local API server (kwok nodes run the pods); everything asserted on what
 // the API server holds.
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ROOT } from "../helpers";
+import { ROOT, tempDir } from "../helpers";
 import { clusterDown, clusterUp, installProvider, kubectl, pulumi, pulumiEnv } from "../pulumiEnv";
 
 const PROVIDER_VERSION = require(join(ROOT, "node_modules", "@pulumi", "kubernetes", "package.json")).version as string;
 
 describe("smoke: pulumi up/preview/destroy on a local cluster", { timeout: 1_200_000 }, () => {
-  const scratch = mkdtempSync(join(tmpdir(), "ocdp-smoke-"));
+  const scratch = tempDir("ocdp-smoke-");
   const clusterDir = join(scratch, "cluster");
   const program = join(scratch, "program");
   let env: NodeJS.ProcessEnv;
