@@ -33,9 +33,9 @@ function claims(n, bump = -1) {
     switch (i % 3) {
       case 0: return { name: `cs-${i}`, templateId: "code-server", workspaceId: ws, owner: { user: "alice" },
         values: { gpu: { count: (i + k) % 4, memory: 1024 * (i % 8), cores: (i * 7) % 101 }, storage: { size: `${10 + (i % 50)}Gi` } } };
-      case 1: return { name: `vllm-${i}`, templateId: "vllm-server", workspaceId: ws, owner: { user: "bob", groups: ["ml-team"] },
+      case 1: return { name: `vllm-${i}`, templateId: "vllm-server", workspaceId: ws, owner: { user: "bob" },
         values: { gpu: { count: 1 + ((i + k) % 2) }, cache: { size: `${20 + (i % 80)}Gi` } } };
-      default: return { name: `llm-${i}`, templateId: "litellm", workspaceId: ws, owner: { user: "carol", groups: ["platform"] },
+      default: return { name: `llm-${i}`, templateId: "litellm", workspaceId: ws, owner: { user: "carol" },
         values: { upstream: { apiBase: `http://vllm-${i - 1}-vllm-server.ws-${ws}.svc:8000/v1` }, replicas: 1 + ((i + k) % 3) } };
     }
   });
@@ -44,6 +44,10 @@ function claims(n, bump = -1) {
 function writeStack(dir, list) {
   const base = yaml.load(readFileSync(join(dir, "stacks", "Pulumi.local.yaml"), "utf8"));
   base.config["ocdp:claims"] = list;
+  // Synthetic workspaces open to both groups, and no budgets: the bench measures rendering, not refusals.
+  base.config["ocdp:access"] = { workspaces: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`team-${i}`, { groups: ["ml-team", "platform"] }])) };
+  const { budget: _, workspaces: __, ...policy } = base.config["ocdp:policy"];
+  base.config["ocdp:policy"] = policy;
   writeFileSync(join(dir, "stacks", "Pulumi.bench.yaml"), yaml.dump(base));
 }
 

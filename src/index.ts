@@ -2,13 +2,13 @@
 // claim and render it offline (digest, and proof the render works) before a single resource is
 // registered, then deploy. Any problem: one report, nothing registered, so nothing can be deleted.
 import * as pulumi from "@pulumi/pulumi";
-import { resolveStack } from "./catalog/resolve";
 import { CREDENTIALS_KEY, parseCredentials, referencedPullSecrets } from "./config/credentials";
 import { formatIssues, RenderError, ValidationError } from "./config/errors";
+import { mergeAccess } from "./config/access";
 import { findProjectRoot, fromConfigValues, loadProject } from "./config/load";
 import { deployStack } from "./deploy/stack";
 import { RenderCache } from "./render/cache";
-import { renderClaims } from "./render/stack";
+import { planStack } from "./render/plan";
 
 export = async () => {
   const stack = pulumi.getStack();
@@ -20,17 +20,21 @@ export = async () => {
     const keys = Object.keys(pulumi.runtime.allConfig()).filter((k) => k.startsWith("ocdp:")).map((k) => k.slice("ocdp:".length));
     const config = fromConfigValues(stack, {
       templates: cfg.getObject("templates"), cluster: cfg.getObject("cluster"), policy: cfg.getObject("policy"), claims: cfg.getObject("claims"),
+      // Pulumi hands over the stack's ocdp:access in place of the project's; the directory is their union.
+      access: mergeAccess(project.config.access, cfg.getObject("access")),
     }, keys);
     // Secret config is read raw (Config.get would warn) and checked without echoing a value.
     const creds = parseCredentials(stack, pulumi.runtime.getConfig(`ocdp:${CREDENTIALS_KEY}`), referencedPullSecrets(config.policy));
-    const claims = await resolveStack(config, ctx).catch((e) => {
+    const plan = await planStack(config, ctx).catch((e) => {
       throw e instanceof ValidationError ? new ValidationError([...e.issues, ...creds.issues]) : e;
     });
     if (creds.issues.length) throw new ValidationError(creds.issues);
-    const { rendered, failures } = await renderClaims(claims, ctx);
+    const { rendered, failures } = plan;
     if (failures.length) throw new pulumi.RunError(`${failures.length} claim(s) failed to render:\n${failures.map((f) => `  - ${f.message}`).join("\n")}`);
+    // Over budget: refused here, before a single resource is registered (preview and up alike).
+    if (plan.issues.length) throw new ValidationError(plan.issues);
     const secrets = { kubeconfig: cfg.getSecret("kubeconfig"), registryCredentials: creds.credentials };
-    const { endpoints, workloads } = deployStack(config, rendered, ctx, secrets);
+    const { endpoints, workloads } = deployStack(config, rendered, plan.quotas, ctx, secrets);
     return { endpoints, workloads };
   } catch (e) {
     if (e instanceof ValidationError) throw new pulumi.RunError(formatIssues(e.issues));

@@ -37,10 +37,21 @@ export function readYaml(path: string): any { // eslint-disable-line @typescript
   return yaml.load(readFileSync(path, "utf8"));
 }
 
-/** stacks/Pulumi.<name>.yaml: the base stack's config with other claims (and optional overrides). */
+/**
+ * stacks/Pulumi.<name>.yaml: the base stack's config with other claims (and optional overrides). Unless
+ * `extra` sets `ocdp:access`, each claim's workspace is added to the directory with its owner as a
+ * member, so that tests of other rules need not spell out membership; tests of the directory set it.
+ */
 export function writeStack(dir: string, base: string, name: string, claims: unknown[], extra: Record<string, unknown> = {}): void {
   const doc = readYaml(join(dir, "stacks", `Pulumi.${base}.yaml`));
-  doc.config = { ...doc.config, "ocdp:claims": claims, ...extra };
+  const access = structuredClone(doc.config["ocdp:access"] ?? {});
+  access.workspaces ??= {};
+  for (const c of claims as { workspaceId?: unknown; owner?: { user?: unknown } }[]) {
+    if (typeof c?.workspaceId !== "string" || typeof c.owner?.user !== "string") continue;
+    const w = access.workspaces[c.workspaceId] ??= {};
+    w.users = [...new Set([...(w.users ?? []), c.owner.user])];
+  }
+  doc.config = { ...doc.config, "ocdp:claims": claims, "ocdp:access": access, ...extra };
   writeFileSync(join(dir, "stacks", `Pulumi.${name}.yaml`), yaml.dump(doc));
 }
 

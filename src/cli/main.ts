@@ -6,6 +6,7 @@ import { endpointsCommand } from "./endpoints";
 import { postRenderCommand } from "./postRender";
 import { renderCommand } from "./render";
 import { schemaCommand } from "./schema";
+import { usageCommand } from "./usage";
 import { validateCommand } from "./validate";
 
 export interface Command {
@@ -21,6 +22,7 @@ export const commands: Record<string, Command> = {
   "post-render": postRenderCommand,
   endpoints: endpointsCommand,
   diff: diffCommand,
+  usage: usageCommand,
 };
 
 function help(): string {

@@ -68,3 +68,14 @@ export class IssueList {
     if (!this.empty) throw new ValidationError(this.items);
   }
 }
+
+/** The most of a value an error message shows: enough to recognise it, never a whole long value. */
+export const SHOWN_MAX = 32;
+
+/** A value as an error may quote it: scalars as JSON cut to SHOWN_MAX characters, containers by size. */
+export function shown(v: unknown): string {
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (v && typeof v === "object") return `an object of ${Object.keys(v).length} key(s)`;
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > SHOWN_MAX ? `${s.slice(0, SHOWN_MAX - 1)}…${s.startsWith('"') ? '"' : ""} (${s.length} chars)` : s;
+}

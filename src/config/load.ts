@@ -3,11 +3,12 @@
 // hands in the values from `pulumi.Config` instead of files: see `fromConfigValues`.
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import yaml from "js-yaml";
 import { IssueList, UsageError, ValidationError } from "./errors";
-import { claimSchema, clusterSchema, policySchema, templateSchema } from "./schema";
-import type { Claim, Cluster, Policy, StackConfig, Template } from "./types";
+import { checkDirectory, mergeAccess } from "./access";
+import { accessSchema, claimSchema, clusterSchema, policySchema, templateSchema } from "./schema";
+import type { Access, Claim, Cluster, Policy, StackConfig, Template } from "./types";
 import { check } from "./validate";
+import { parseConfigYaml } from "./yamlFile";
 
 export const NS = "ocdp";
 
@@ -32,7 +33,7 @@ export function findProjectRoot(from = process.cwd()): string {
 
 function readYaml(path: string): unknown {
   try {
-    return yaml.load(readFileSync(path, "utf8"));
+    return parseConfigYaml(readFileSync(path, "utf8"));
   } catch (e) {
     throw new ValidationError([{ field: path, rule: `not valid YAML: ${(e as Error).message.split("\n")[0]}` }]);
   }
@@ -70,7 +71,10 @@ export function loadStackValues(project: Project, stack: string): Record<string,
   const file = stackFile(project, stack);
   if (!existsSync(file)) throw new UsageError(`stack ${stack}: no ${file}`);
   const doc = readYaml(file) as Record<string, unknown>;
-  return { ...project.config, ...ocdpKeys(doc?.config, false) };
+  const own = ocdpKeys(doc?.config, false);
+  const merged = { ...project.config, ...own };
+  if ("access" in own) merged.access = mergeAccess(project.config.access, own.access);
+  return merged;
 }
 
 /** Templates may be a list or a map keyed by id. */
@@ -84,7 +88,7 @@ function templateList(raw: unknown): unknown[] {
  * Every `ocdp:` key a stack may set. Anything else is refused rather than ignored: a misspelt
  * `ocdp:claim` read as "no claims" would let `pulumi up` delete every workload of the stack.
  */
-export const KNOWN_KEYS = ["templates", "cluster", "policy", "claims", "kubeconfig", "registryCredentials"];
+export const KNOWN_KEYS = ["templates", "cluster", "policy", "access", "claims", "kubeconfig", "registryCredentials"];
 
 /**
  * Checks the shapes of templates, cluster, policy and claims; every problem reported at once. `keys`:
@@ -122,15 +126,27 @@ export function fromConfigValues(stack: string, values: Record<string, unknown>,
   const policy = values.policy ?? {};
   for (const x of check(policySchema, policy, { stack }, `${NS}:policy`)) issues.add(x);
 
+  const access = values.access ?? {};
+  const accessIssues = check(accessSchema, access, { stack }, `${NS}:access`);
+  accessIssues.forEach((x) => issues.add(x));
+  if (!accessIssues.length) checkDirectory(stack, access as Access).forEach((x) => issues.add(x));
+
   const claims = values.claims ?? [];
   if (!Array.isArray(claims)) {
     issues.add({ stack, field: `${NS}:claims`, rule: "must be a list of claims" });
   } else {
     claims.forEach((c, i) => {
       const name = (c as Claim)?.name;
-      for (const x of check(claimSchema, c, { stack, claim: typeof name === "string" ? name : `claims[${i}]` })) {
-        issues.add(x);
+      const where = { stack, claim: typeof name === "string" ? name : `claims[${i}]` };
+      let shape = c;
+      const owner = (c as { owner?: unknown })?.owner;
+      if (owner && typeof owner === "object" && "groups" in owner) {
+        // A claim naming its own groups is how identities were forged: say where groups come from now.
+        issues.add({ ...where, field: "owner.groups", rule: "not accepted: a claim names only owner.user; groups come from the admin directory (ocdp:access.groups)" });
+        const { groups: _, ...rest } = owner as Record<string, unknown>;
+        shape = { ...(c as object), owner: rest };
       }
+      for (const x of check(claimSchema, shape, where)) issues.add(x);
     });
     const names = claims.map((c) => (c as Claim)?.name);
     names.forEach((n, i) => {
@@ -143,6 +159,7 @@ export function fromConfigValues(stack: string, values: Record<string, unknown>,
     templates: templates as Template[],
     cluster: cluster as Cluster,
     policy: policy as Policy,
+    access: access as Access,
     claims: claims as Claim[],
   };
 }

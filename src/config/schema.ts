@@ -1,7 +1,7 @@
 // JSON Schemas of the stack configuration. Each is `JSONSchemaType<T>` of the interface in ./types.ts:
 // the compiler checks the two against each other, so there is one source of truth in two notations.
 import type { JSONSchemaType } from "ajv";
-import type { Claim, Cluster, Overlay, Policy, RegistryCredential, Template, Toleration } from "./types";
+import type { Access, Budget, Claim, Cluster, Overlay, Policy, RegistryCredential, Template, Toleration, WorkspacePolicy } from "./types";
 
 /** DNS-1123 label: what a Kubernetes name and a namespace must be. */
 export const DNS1123 = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
@@ -89,7 +89,7 @@ export const claimSchema: JSONSchemaType<Claim> = {
       type: "object",
       additionalProperties: false,
       required: ["user"],
-      properties: { user: { type: "string", minLength: 1 }, groups: strList },
+      properties: { user: { type: "string", minLength: 1, maxLength: 253 } },
     },
     values: { type: "object", required: [], nullable: true },
   },
@@ -109,13 +109,64 @@ export const clusterSchema: JSONSchemaType<Cluster> = {
   },
 };
 
+/** A Kubernetes quantity: a number, or digits with an optional decimal part and suffix. */
+export const QUANTITY = "^[0-9]+(\\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$";
+const quantity = { type: ["string", "number"], pattern: QUANTITY, minimum: 0, nullable: true } as const;
+const count = { type: "integer", minimum: 0, nullable: true } as const;
+
+export const budgetSchema: JSONSchemaType<Budget> = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    "nvidia.com/gpu": count,
+    "nvidia.com/gpumem": count,
+    "nvidia.com/gpucores": count,
+    // ajv checks `pattern` on strings only and `minimum` on numbers only.
+    cpu: quantity as unknown as JSONSchemaType<Budget>["properties"]["cpu"],
+    memory: quantity as unknown as JSONSchemaType<Budget>["properties"]["memory"],
+    storage: quantity as unknown as JSONSchemaType<Budget>["properties"]["storage"],
+    claims: count,
+  },
+};
+
+export const workspacePolicySchema: JSONSchemaType<WorkspacePolicy> = {
+  ...overlaySchema,
+  properties: { ...overlaySchema.properties, budget: { ...budgetSchema, nullable: true } },
+} as JSONSchemaType<WorkspacePolicy>;
+
+const nameList = { type: "array", items: { type: "string", minLength: 1, maxLength: 253 }, nullable: true } as const;
+
+export const accessSchema: JSONSchemaType<Access> = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    admins: nameList,
+    groups: { type: "object", additionalProperties: { type: "array", items: { type: "string", minLength: 1, maxLength: 253 } }, required: [], nullable: true },
+    workspaces: {
+      type: "object",
+      propertyNames: { pattern: DNS1123, maxLength: 50 },
+      additionalProperties: { type: "object", additionalProperties: false, properties: { users: nameList, groups: nameList } },
+      required: [],
+      nullable: true,
+    },
+    users: {
+      type: "object",
+      additionalProperties: { type: "object", additionalProperties: false, properties: { github: { type: "string", pattern: "^[A-Za-z0-9-]{1,39}$", nullable: true } } },
+      required: [],
+      nullable: true,
+    },
+  },
+};
+
 export const policySchema: JSONSchemaType<Policy> = {
   type: "object",
   additionalProperties: false,
   properties: {
     namespace: str,
     overlay: { ...overlaySchema, nullable: true },
-    workspaces: { type: "object", additionalProperties: overlaySchema, required: [], nullable: true },
+    workspaces: { type: "object", additionalProperties: workspacePolicySchema, required: [], nullable: true },
+    budget: { ...budgetSchema, nullable: true },
+    gpuDeviceMemory: { type: "integer", minimum: 1, nullable: true },
     clusterScopedKinds: { type: "array", items: { type: "string", pattern: "^[A-Z][A-Za-z0-9]*$" }, nullable: true },
   },
 };

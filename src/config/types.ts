@@ -46,9 +46,9 @@ export interface Template {
   bindings: Bindings;
 }
 
+/** Who filed a claim: a user of the admin directory. Groups are the directory's, never the claim's. */
 export interface Owner {
   user: string;
-  groups?: string[];
 }
 
 export interface Claim {
@@ -96,11 +96,49 @@ export interface Cluster {
   skipAwait?: string[];
 }
 
+/**
+ * A Kubernetes quantity as YAML gives it: `8`, `"500m"`, `64Gi`. A number is taken as written (cpu 8 =
+ * 8 cores; memory 1073741824 = bytes).
+ */
+export type Quantity = string | number;
+
+/**
+ * What a workspace (or the whole cluster) may use, summed over its claims' rendered objects the way the
+ * scheduler and HAMi count it (see src/usage/usage.ts). Every key is optional; an absent key is no limit.
+ */
+export interface Budget {
+  /** GPUs (HAMi vGPUs): container `nvidia.com/gpu` x replicas. */
+  "nvidia.com/gpu"?: number;
+  /** GPU memory in MiB: HAMi's per-GPU `nvidia.com/gpumem` x the container's GPUs x replicas. */
+  "nvidia.com/gpumem"?: number;
+  /** GPU cores in percent units: per-GPU `nvidia.com/gpucores` (a whole GPU = 100) x GPUs x replicas. */
+  "nvidia.com/gpucores"?: number;
+  cpu?: Quantity;
+  memory?: Quantity;
+  /** Sum of PersistentVolumeClaim (and volumeClaimTemplates) storage requests. */
+  storage?: Quantity;
+  /** Number of claims. */
+  claims?: number;
+}
+
+/** A workspace's block of `ocdp:policy.workspaces`: overlay overrides, and its budget. */
+export interface WorkspacePolicy extends Overlay {
+  budget?: Budget;
+}
+
 export interface Policy {
   /** Workspace namespace pattern; default `ws-{{ workspaceId }}`. */
   namespace?: string;
   overlay?: Overlay;
-  workspaces?: Record<string, Overlay>;
+  workspaces?: Record<string, WorkspacePolicy>;
+  /** A budget for the whole cluster (all workspaces together); checked before anything is registered. */
+  budget?: Budget;
+  /**
+   * Memory of one GPU in MiB: what a container that takes whole GPUs (no `nvidia.com/gpumem`, or 0)
+   * counts per GPU against a `nvidia.com/gpumem` budget. Without it such a container cannot be counted,
+   * and a gpumem budget refuses it.
+   */
+  gpuDeviceMemory?: number;
   /**
    * Cluster-scoped custom kinds of this cluster that the built-in list and the `Cluster*` convention
    * miss (offline there is no API discovery): refused in every claim like the built-in ones.
@@ -120,11 +158,39 @@ export interface RegistryCredential {
   password: string;
 }
 
+/** Who may claim into a workspace: listed users, and members of listed groups. */
+export interface WorkspaceMembers {
+  users?: string[];
+  groups?: string[];
+}
+
+/** A directory user's accounts elsewhere. */
+export interface UserAccounts {
+  /** Login on the Git host: the pull-request gate maps a PR's author to this user. */
+  github?: string;
+}
+
+/**
+ * The admin directory (`ocdp:access`): identities, groups, workspace membership and admins. Project-level
+ * in Pulumi.yaml, added to (never narrowed) by a stack's own `ocdp:access`. Claims name only their owner.
+ */
+export interface Access {
+  /** Users who may change anything (templates, policy, access, presets, other users' claims). */
+  admins?: string[];
+  /** Group -> its members. */
+  groups?: Record<string, string[]>;
+  /** Workspace -> who may claim into it. A workspace not listed takes no claims. */
+  workspaces?: Record<string, WorkspaceMembers>;
+  users?: Record<string, UserAccounts>;
+}
+
 /** Everything one stack renders from: project templates merged with the stack's own config. */
 export interface StackConfig {
   stack: string;
   templates: Template[];
   cluster: Cluster;
   policy: Policy;
+  /** The directory: the project's, with the stack's additions. */
+  access: Access;
   claims: Claim[];
 }

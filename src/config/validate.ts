@@ -1,6 +1,6 @@
 // ajv wrapped so that every failure becomes an Issue naming a dotted field and a rule in plain words.
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import type { Issue } from "./errors";
+import { type Issue, shown as show } from "./errors";
 
 const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true });
 const compiled = new WeakMap<object, ValidateFunction>();
@@ -24,7 +24,7 @@ function fieldOf(prefix: string, e: ErrorObject): string {
 
 function ruleOf(e: ErrorObject, data: unknown, redact: boolean): string {
   const got = redact ? undefined : valueAt(data, e.instancePath);
-  const shown = got === undefined ? "" : ` (got ${JSON.stringify(got)})`;
+  const shown = got === undefined ? "" : ` (got ${show(got)})`;
   switch (e.keyword) {
     case "additionalProperties": return "unknown key: not declared by the schema";
     case "required": return "required";

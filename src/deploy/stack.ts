@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { RegistryCredential, StackConfig } from "../config/types";
 import { type Endpoint, internalAddresses, userEndpoints } from "../exposure/endpoints";
 import type { RenderContext, RenderedClaim } from "../render/pipeline";
+import type { WorkspaceQuota } from "../usage/quota";
 import { crdManifests } from "./crds";
 import { pullSecrets } from "./pullSecrets";
 import { persistentStage } from "./stage";
@@ -35,7 +36,7 @@ export interface StackSecrets {
   registryCredentials: Record<string, RegistryCredential>;
 }
 
-export function deployStack(config: StackConfig, rendered: RenderedClaim[], ctx: RenderContext, secrets: StackSecrets): StackOutputs {
+export function deployStack(config: StackConfig, rendered: RenderedClaim[], quotas: WorkspaceQuota[], ctx: RenderContext, secrets: StackSecrets): StackOutputs {
   const c = config.cluster;
   const provider = new k8s.Provider(c.name, {
     kubeconfig: secrets.kubeconfig ?? (c.kubeconfig ? kubeconfigPath(c.kubeconfig, ctx.projectRoot) : undefined),
@@ -43,13 +44,17 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], ctx:
   });
   const crds = crdManifests().map((m) => new k8s.apiextensions.v1.CustomResourceDefinition(
     (m.metadata as { name: string }).name, m as unknown as k8s.apiextensions.v1.CustomResourceDefinitionArgs, { provider }));
+  // Every workspace with claims or a budget: a budgeted namespace keeps its quota when its last claim goes.
   const namespaces = new Map<string, k8s.core.v1.Namespace>();
-  for (const { claim: rc } of rendered) {
-    if (namespaces.has(rc.namespace)) continue;
-    namespaces.set(rc.namespace, new k8s.core.v1.Namespace(rc.namespace, {
-      metadata: { name: rc.namespace, labels: { "ocdp.io/workspace": rc.claim.workspaceId } },
+  for (const { namespace, workspace } of [...rendered.map(({ claim: rc }) => ({ namespace: rc.namespace, workspace: rc.claim.workspaceId })), ...quotas]) {
+    if (namespaces.has(namespace)) continue;
+    namespaces.set(namespace, new k8s.core.v1.Namespace(namespace, {
+      metadata: { name: namespace, labels: { "ocdp.io/workspace": workspace } },
     }, { provider, retainOnDelete: true }));
   }
+  // The cluster enforces the budgets too: the very objects `ocdp render` prints.
+  const quotaIn = new Map(quotas.map((q) => [q.namespace, new k8s.core.v1.ResourceQuota(`${q.namespace}-budget`,
+    q.object as unknown as k8s.core.v1.ResourceQuotaArgs, { provider, dependsOn: [namespaces.get(q.namespace)!] })]));
   const secretsIn = pullSecrets(rendered.map((r) => r.claim), secrets.registryCredentials, namespaces, provider);
   const workloads = rendered.map(({ claim: rc, objects }) => ({ rc, digest: digestOf(objects) })).map(({ rc, digest }) => ({
     rc,
@@ -63,7 +68,7 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], ctx:
       },
       stageDir: rc.helm ? undefined : persistentStage(rc, join(ctx.projectRoot, ".ocdp", "stage")),
       skipAwaitKinds: c.skipAwait ?? [],
-      dependsOn: [...crds, namespaces.get(rc.namespace)!, ...(secretsIn.get(rc.namespace) ?? [])],
+      dependsOn: [...crds, namespaces.get(rc.namespace)!, ...(secretsIn.get(rc.namespace) ?? []), ...(quotaIn.has(rc.namespace) ? [quotaIn.get(rc.namespace)!] : [])],
     }, { provider }),
   }));
   const endpoints = pulumi.all(workloads.map((w) => pulumi.all([w.component.services, w.component.ingresses])

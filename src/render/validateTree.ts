@@ -63,10 +63,14 @@ async function checkTemplate(t: Template, ctx: RenderContext, report: ValidateRe
     issues.items.forEach((i) => report.findings.push({ where, problem: formatIssue(i) }));
     return;
   }
-  const owner = { user: t.bindings.users?.[0] ?? "validate", groups: t.bindings.groups?.slice(0, 1) ?? [] };
+  // A directory in which the probe claim's owner is bound the way the template allows (fail closed: a
+  // template that binds nobody is reported).
+  const user = t.bindings.users?.find((u) => u !== "*") ?? "validate";
+  const owner = { user };
+  const access = { groups: Object.fromEntries((t.bindings.groups ?? []).slice(0, 1).map((g) => [g, [user]])), workspaces: { validate: { users: [user] } } };
   const probes: Record<string, unknown> = {};
   for (const i of rt.inputs) setDotted(probes, i.name, probeValue(i));
-  const config: StackConfig = { stack: "validate", templates: [t], cluster: { name: "validate", accessHost: "127.0.0.1" }, policy: {}, claims: [] };
+  const config: StackConfig = { stack: "validate", templates: [t], cluster: { name: "validate", accessHost: "127.0.0.1" }, policy: {}, access, claims: [] };
   for (const [label, values] of [["defaults", {}], ["probe values", probes]] as const) {
     const claim: Claim = { name: `validate-${t.id}`.slice(0, 53), templateId: t.id, workspaceId: "validate", owner, values: structuredClone(values) };
     const claimIssues = new IssueList();

@@ -15,7 +15,8 @@ export function mockStack(stack: string, mutate: (config: Record<string, unknown
   const registered: Registered[] = [];
   const project = yaml.load(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { value: unknown }> };
   const stackDoc = yaml.load(readFileSync(join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
-  const config: Record<string, unknown> = { "ocdp:templates": project.config["ocdp:templates"].value, ...stackDoc.config };
+  // As Pulumi does: project-level values, each replaced whole by the stack's own.
+  const config: Record<string, unknown> = { "ocdp:templates": project.config["ocdp:templates"].value, "ocdp:access": project.config["ocdp:access"].value, ...stackDoc.config };
   mutate(config);
   // The whole config replaced, not added to: a key an earlier test set must not leak into this one.
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])), secretKeys);

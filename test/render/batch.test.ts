@@ -16,8 +16,8 @@ function claims(n: number) {
     const ws = `team-${i % 2}`;
     switch (i % 3) {
       case 0: return { name: `cs-${i}`, templateId: "code-server", workspaceId: ws, owner: { user: "alice" }, values: { gpu: { count: i % 4 }, storage: { size: `${10 + i}Gi` } } };
-      case 1: return { name: `vllm-${i}`, templateId: "vllm-server", workspaceId: ws, owner: { user: "bob", groups: ["ml-team"] }, values: { cache: { size: `${20 + i}Gi` } } };
-      default: return { name: `llm-${i}`, templateId: "litellm", workspaceId: ws, owner: { user: "carol", groups: ["platform"] }, values: { replicas: 1 + (i % 3) } };
+      case 1: return { name: `vllm-${i}`, templateId: "vllm-server", workspaceId: ws, owner: { user: "bob" }, values: { cache: { size: `${20 + i}Gi` } } };
+      default: return { name: `llm-${i}`, templateId: "litellm", workspaceId: ws, owner: { user: "carol" }, values: { replicas: 1 + (i % 3) } };
     }
   });
 }

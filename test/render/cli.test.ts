@@ -93,7 +93,8 @@ describe("ocdp render", () => {
     ["claim name not DNS-1123", cs("Bad_Name", {}), /claim Bad_Name, field name: must match pattern/],
     ["workspaceId not DNS-1123", { ...cs("cs-bad", {}), workspaceId: "Team A" }, /claim cs-bad, field workspaceId: must match pattern/],
     ["YAML injection in a string value", cs("cs-bad", { cpu: "1\n  hostNetwork: true" }), /claim cs-bad, field values.cpu: must match pattern/],
-    ["owner not bound", { ...cs("cs-bad", {}), owner: { user: "mallory", groups: ["nobody"] } }, /claim cs-bad, template code-server, field owner: user "mallory"/],
+    ["owner not bound", { ...cs("cs-bad", {}), owner: { user: "carol" } }, /claim cs-bad, template code-server, field owner.user: user "carol" \(groups platform, from ocdp:access.groups\) is not bound to template code-server/],
+    ["owner naming its own groups", { ...cs("cs-bad", {}), owner: { user: "carol", groups: ["ml-team"] } }, /claim cs-bad, field owner.groups: not accepted: a claim names only owner.user; groups come from the admin directory \(ocdp:access.groups\)/],
   ];
   for (const [what, claim, want] of bad) {
     it(`refuses bad input: ${what}`, () => {
@@ -139,7 +140,7 @@ describe("ocdp render", () => {
     assert.equal(ocdp(dir, ["render"]).code, 2);
     assert.equal(ocdp(dir, ["render", "--bogus"]).code, 2);
     assert.equal(ocdp(dir, ["frobnicate"]).code, 2);
-    for (const c of ["render", "validate", "schema", "post-render", "diff", "endpoints"]) {
+    for (const c of ["render", "validate", "schema", "post-render", "diff", "endpoints", "usage"]) {
       const h = ocdp(dir, [c, "--help"]);
       assert.equal(h.code, 0);
       assert.match(h.out, /^Usage: ocdp/);

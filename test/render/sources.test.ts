@@ -30,7 +30,7 @@ describe("Git presets", () => {
   });
 
   const stackWith = (ref: string) => writeStack(dir, "local", "gitref", [
-    { name: "vllm-g", templateId: "vllm-server", workspaceId: "g", owner: { user: "bob", groups: ["ml-team"] } },
+    { name: "vllm-g", templateId: "vllm-server", workspaceId: "g", owner: { user: "bob" } },
   ], { "ocdp:templates": [{
     id: "vllm-server", templateType: "kustomize", bindings: { groups: ["ml-team"] },
     source: { type: "kustomize", preset: { type: "kustomize", repositoryUrl: `file://${repo}`, ref, path: "packages/vllm-server/presets/k3s-hami" } },

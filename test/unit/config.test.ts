@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ValidationError } from "../../src/config/errors";
 import { fromConfigValues } from "../../src/config/load";
-import { isBound } from "../../src/catalog/bindings";
 
 const template = { id: "t", templateType: "kustomize", source: { type: "kustomize", preset: { type: "kustomize", path: "p" } }, bindings: { users: ["alice"] } };
 const claim = { name: "c", templateId: "t", workspaceId: "w", owner: { user: "alice" } };
@@ -49,19 +48,9 @@ describe("stack config", () => {
   });
   it("refuses an unknown ocdp: key instead of reading it as nothing (a misspelt claims list)", () => {
     const found = issues({ templates: [template], cluster, claim: [claim] });
-    assert.ok(found.some((f) => f.startsWith("|ocdp:claim|unknown key: expected one of ocdp:templates, ocdp:cluster, ocdp:policy, ocdp:claims")), found.join("\n"));
+    assert.ok(found.some((f) => f.startsWith("|ocdp:claim|unknown key: expected one of ocdp:templates, ocdp:cluster, ocdp:policy, ocdp:access, ocdp:claims")), found.join("\n"));
   });
   it("requires a cluster", () => {
     assert.ok(issues({ templates: [template], claims: [] }).includes("|ocdp:cluster|required"));
-  });
-});
-
-describe("bindings", () => {
-  it("admit bound users and groups, and no one else", () => {
-    assert.ok(isBound({ users: ["alice"] }, { user: "alice" }));
-    assert.ok(isBound({ groups: ["ml"] }, { user: "bob", groups: ["x", "ml"] }));
-    assert.ok(isBound({ users: ["*"] }, { user: "anyone" }));
-    assert.ok(!isBound({ users: ["alice"], groups: ["ml"] }, { user: "mallory", groups: ["other"] }));
-    assert.ok(!isBound({}, { user: "alice" }));
   });
 });

@@ -1,0 +1,76 @@
+import { formatIssues } from "../config/errors";
+import { planStack } from "../render/plan";
+import { formatAmount, limitOf, scopes } from "../usage/budget";
+import { type Amounts, type ClaimUsage, RESOURCES, type Resource, sum } from "../usage/usage";
+import type { Budget } from "../config/types";
+import { openStack, parse, requireOpt } from "./context";
+import type { Command } from "./main";
+
+const usage = `Usage: ocdp usage --stack <name> [--json] [--claims]
+
+What the stack's claims use, per workspace and for the whole cluster, against the budgets of
+ocdp:policy (used / budget; "-" where there is none), counted from the rendered objects the way the
+scheduler and HAMi count them: container limits (or requests) x replicas; GPU memory and cores are per
+GPU and multiplied by the container's GPUs; a GPU taken whole counts ocdp:policy.gpuDeviceMemory MiB
+and 100 cores. Units: GPU memory in MiB, GPU cores in percent of one GPU.
+  --json     machine-readable: per workspace and cluster, each resource's used and budget (base units:
+             cpu millicores, memory and storage bytes), and each claim's share
+  --claims   also a line per claim
+Exit codes: 0 within every budget, 1 over a budget or a claim that does not render, 2 usage error.`;
+
+const HEAD: Record<Resource, string> = {
+  claims: "claims", "nvidia.com/gpu": "GPUs", "nvidia.com/gpumem": "GPU mem (MiB)", "nvidia.com/gpucores": "GPU cores",
+  cpu: "CPU", memory: "memory", storage: "storage",
+};
+
+interface Row { scope: string; used: Amounts; budget?: Budget }
+
+/** `plain`: used amounts only (a claim has no budget of its own). */
+function table(rows: Row[], plain = false): string {
+  const cell = (r: Row, res: Resource) => {
+    if (plain) return formatAmount(res, r.used[res]);
+    const limit = r.budget ? limitOf(r.budget, res) : undefined;
+    const over = limit !== undefined && r.used[res] > limit ? " !" : "";
+    return `${formatAmount(res, r.used[res])}/${limit === undefined ? "-" : formatAmount(res, limit)}${over}`;
+  };
+  const lines = [["", ...RESOURCES.map((r) => HEAD[r])], ...rows.map((r) => [r.scope, ...RESOURCES.map((res) => cell(r, res))])];
+  const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  return lines.map((l) => l.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
+}
+
+function rowsOf(config: Parameters<typeof scopes>[0], usages: ClaimUsage[]): Row[] {
+  const budgets = new Map(scopes(config, usages).map((s) => [s.label, s.budget]));
+  const workspaces = [...new Set([...usages.map((u) => u.workspace), ...Object.keys(config.workspaces ?? {})])].sort();
+  return [
+    ...workspaces.map((ws) => ({ scope: ws, used: sum(usages.filter((u) => u.workspace === ws)), budget: budgets.get(`workspace ${ws}`) })),
+    { scope: "(cluster)", used: sum(usages), budget: budgets.get("cluster") },
+  ];
+}
+
+export const usageCommand: Command = {
+  summary: "what the claims use per workspace, against the budgets (offline)",
+  usage,
+  async run(argv) {
+    const { values: o } = parse(argv, { stack: { type: "string" }, json: { type: "boolean" }, claims: { type: "boolean" } }, usage);
+    const stack = requireOpt(o.stack, "stack", usage);
+    const { config, ctx } = openStack(stack, o.project);
+    const plan = await planStack(config, ctx);
+    const rows = rowsOf(config.policy, plan.usages);
+    if (o.json) {
+      const res = (r: Row) => Object.fromEntries(RESOURCES.map((x) => [x, { used: r.used[x], budget: r.budget ? (limitOf(r.budget, x) ?? null) : null }]));
+      process.stdout.write(`${JSON.stringify({
+        stack,
+        workspaces: Object.fromEntries(rows.filter((r) => r.scope !== "(cluster)").map((r) => [r.scope, res(r)])),
+        cluster: res(rows[rows.length - 1]),
+        claims: plan.usages.map((u) => ({ claim: u.claim, workspace: u.workspace, ...u.amounts, uncountedGpus: u.uncountedGpus })),
+        problems: [...plan.issues.map((i) => i.rule), ...plan.failures.map((f) => f.message)],
+      }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`stack ${stack}: used/budget ("!" over budget)\n${table(rows)}\n`);
+      if (o.claims) process.stdout.write(`\n${table(plan.usages.map((u) => ({ scope: `${u.claim} (${u.workspace})`, used: u.amounts })), true)}\n`);
+    }
+    for (const f of plan.failures) process.stderr.write(`error: ${f.message}\n`);
+    if (plan.issues.length) process.stderr.write(`error: ${formatIssues(plan.issues)}\n`);
+    return plan.failures.length || plan.issues.length ? 1 : 0;
+  },
+};
