@@ -1,7 +1,8 @@
 import { diffStack } from "../diff/compare";
 import { formatMarkdown, formatText } from "../diff/format";
-import { renderStackAt, withWorktree } from "../diff/renderRef";
-import { UsageError } from "../config/errors";
+import { resolveCommit, withWorktree } from "../diff/gitRef";
+import { renderStackAt, type StackAt } from "../diff/renderRef";
+import { UsageError, ValidationError } from "../config/errors";
 import { openProject, parse, renderContext, requireOpt } from "./context";
 import type { Command } from "./main";
 
@@ -11,11 +12,14 @@ Renders the stack at --base and at --head (default: the working tree), each from
 templates, stacks and charts as they are at that ref, and compares the objects of every claim by
 identity (apiVersion/kind/namespace/name): claims added, removed, changed or failing to render;
 objects added, removed, changed with field paths and old -> new values. Removing a
-PersistentVolumeClaim or Namespace is flagged as data-bearing; Secret values are never printed.
---format markdown is a pull-request comment (summary table, details folded, under 65,536 characters).
+PersistentVolumeClaim or Namespace is flagged as data-bearing; Secret values are never printed. A
+stack that exists at one ref only is all claims added (or removed); budgets broken at head are listed,
+and each budgeted workspace's ResourceQuota is compared as an entry workspace/<ws>.
+--format markdown is a pull-request comment, bounded for any number of claims: counts per template and
+workspace, the first claims, "and N more", details folded, under 65,536 characters.
 No cluster and no credentials are needed.
 Exit codes (like git diff --exit-code): 0 no changes, 3 changes, 1 invalid input (a claim that fails
-at head, a bad ref or stack), 2 usage error.`;
+at head, a budget broken at head, a bad ref, a stack at neither ref), 2 usage error.`;
 
 export const diffCommand: Command = {
   summary: "what a change does to a stack's objects, between two git refs (no cluster)",
@@ -29,13 +33,23 @@ export const diffCommand: Command = {
     const project = openProject(o.project);
     const { cacheDir, renderCache } = renderContext(project);
     const shared = { cacheDir, renderCache };
-    const base = await withWorktree(project.root, baseRef, (dir) => renderStackAt(dir, stack, shared));
-    const head = o.head ? await withWorktree(project.root, o.head, (dir) => renderStackAt(dir, stack, shared)) : await renderStackAt(project.root, stack, shared);
-    const diffs = diffStack(base, head);
-    if (format === "json") process.stdout.write(`${JSON.stringify({ stack, base: baseRef, head: o.head ?? "working tree", claims: diffs }, null, 2)}\n`);
-    else if (format === "markdown") process.stdout.write(formatMarkdown(stack, diffs));
-    else process.stdout.write(formatText(stack, diffs));
-    if (diffs.some((d) => d.errors?.head)) return 1;
+    // Both refs checked before anything is checked out: a bad ref costs nothing and leaves nothing.
+    const baseCommit = await resolveCommit(project.root, baseRef, "--base");
+    const headCommit = o.head ? await resolveCommit(project.root, o.head, "--head") : undefined;
+    const at = (commit: string | undefined): Promise<StackAt> => (commit
+      ? withWorktree(project.root, commit, (dir) => renderStackAt(dir, stack, shared))
+      : renderStackAt(project.root, stack, shared));
+    const base = await at(baseCommit);
+    const head = await at(headCommit);
+    if (!base.exists && !head.exists) {
+      throw new ValidationError([{ stack, field: "--stack", rule: `no stack ${stack} at ${baseRef} or at ${o.head ?? "the working tree"} (stacks/Pulumi.${stack}.yaml)` }]);
+    }
+    const diffs = diffStack(base.claims, head.claims);
+    const budget = { base: base.budget, head: head.budget };
+    if (format === "json") process.stdout.write(`${JSON.stringify({ stack, base: baseRef, head: o.head ?? "working tree", exists: { base: base.exists, head: head.exists }, budget, claims: diffs }, null, 2)}\n`);
+    else if (format === "markdown") process.stdout.write(formatMarkdown(stack, diffs, undefined, budget));
+    else process.stdout.write(formatText(stack, diffs, budget));
+    if (diffs.some((d) => d.errors?.head) || head.budget.length) return 1;
     return diffs.some((d) => d.status !== "unchanged") ? 3 : 0;
   },
 };

@@ -2,8 +2,8 @@
 // (apiVersion/kind/namespace/name), per claim. Pure: renders in, a structured diff out.
 import { identity, type KObject } from "../render/objects";
 
-/** A claim's render at one ref: its objects, or why there are none. */
-export type ClaimRender = { objects: KObject[] } | { error: string };
+/** A claim's render at one ref: its objects, or why there are none; its template and workspace. */
+export type ClaimRender = ({ objects: KObject[] } | { error: string }) & { template: string; workspace: string };
 
 export interface FieldChange {
   path: string;
@@ -22,6 +22,9 @@ export interface ObjectChange {
 
 export interface ClaimDiff {
   claim: string;
+  /** At head, or at base for a removed claim. */
+  template: string;
+  workspace: string;
   status: "added" | "removed" | "changed" | "unchanged" | "failed";
   /** Render errors at base and/or head. */
   errors?: { base?: string; head?: string };
@@ -83,11 +86,13 @@ export function diffStack(base: Map<string, ClaimRender>, head: Map<string, Clai
     const b = base.get(claim);
     const h = head.get(claim);
     const errors = { ...(b && "error" in b ? { base: b.error } : {}), ...(h && "error" in h ? { head: h.error } : {}) };
-    if (errors.base || errors.head) return { claim, status: "failed", errors, objects: [] };
-    const bo = b ? (b as { objects: KObject[] }).objects : [];
-    const ho = h ? (h as { objects: KObject[] }).objects : [];
+    const where = { template: (h ?? b)!.template, workspace: (h ?? b)!.workspace };
+    if (errors.head) return { claim, ...where, status: "failed", errors, objects: [] };
+    // Failed at base, renders at head: what it renders now, every object added.
+    const bo = b && "objects" in b ? b.objects : [];
+    const ho = h && "objects" in h ? h.objects : [];
     const objects = diffObjects(bo, ho);
-    const status = !b ? "added" : !h ? "removed" : objects.length ? "changed" : "unchanged";
-    return { claim, status, objects };
+    const status = !b ? "added" : !h ? "removed" : objects.length || errors.base ? "changed" : "unchanged";
+    return { claim, ...where, status, ...(errors.base ? { errors } : {}), objects };
   });
 }

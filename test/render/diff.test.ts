@@ -1,7 +1,8 @@
 // `ocdp diff` on real git repositories made by the test, with the real helm and kustomize.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { ocdp, scratchProject } from "../helpers";
@@ -38,7 +39,7 @@ describe("ocdp diff between git refs", () => {
     assert.equal(cs.status, "changed");
     const f = cs.objects[0].fields.find((x: { path: string }) => x.path.endsWith("limits.[nvidia.com/gpu]"));
     assert.deepEqual([f.old, f.new], [1, 2]);
-    assert.deepEqual(d.claims.filter((c: { status: string }) => c.status === "unchanged").map((c: { claim: string }) => c.claim).sort(), ["gateway", "vllm-qwen"]);
+    assert.deepEqual(d.claims.filter((c: { status: string; template: string }) => c.status === "unchanged" && c.template !== "(quota)").map((c: { claim: string }) => c.claim).sort(), ["gateway", "vllm-qwen"]);
     git(dir, "commit", "-qam", "two gpus");
   });
 
@@ -87,5 +88,68 @@ describe("ocdp diff between git refs", () => {
     const r = ocdp(dir, ["diff", "--stack", "local", "--base", "no-such-ref"]);
     assert.equal(r.code, 1);
     assert.match(r.err, /git ref "no-such-ref"/);
+  });
+
+  const worktrees = () => git(dir, "worktree", "list").split("\n").length;
+  const leftovers = () => readdirSync(tmpdir()).filter((f) => f.startsWith("ocdp-diff-")).length;
+
+  it("a ref that looks like an option is never read as one, and nothing is left behind", () => {
+    const before = [worktrees(), leftovers()];
+    for (const ref of ["--output=/tmp/ocdp-pwned", "-h", "--upload-pack=touch /tmp/ocdp-pwned"]) {
+      const r = ocdp(dir, ["diff", "--stack", "local", `--base=${ref}`]);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, /field --base: git ref ".*: not a ref \(it must not start with '-'\)/);
+      const h = ocdp(dir, ["diff", "--stack", "local", "--base", "HEAD", `--head=${ref}`]);
+      assert.equal(h.code, 1, h.err);
+      assert.match(h.err, /field --head: git ref/);
+    }
+    assert.ok(!existsSync("/tmp/ocdp-pwned"));
+    const bad = ocdp(dir, ["diff", "--stack", "local", "--base", "HEAD", "--head", "no-such-ref"]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /git ref "no-such-ref": names no commit in this repository/);
+    assert.deepEqual([worktrees(), leftovers()], before, "no worktree, no temporary folder left");
+  });
+
+  it("an unknown stack is exit 1 naming it, with no temporary path", () => {
+    const r = ocdp(dir, ["diff", "--stack", "nope", "--base", "HEAD"]);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /stack nope, field --stack: no stack nope at HEAD or at the working tree/);
+    assert.doesNotMatch(r.err, /\/tmp\/|ocdp-diff-/);
+  });
+
+  it("a stack added by the change is all claims added; removed, all removed", () => {
+    cpSync(join(dir, "stacks/Pulumi.local.yaml"), join(dir, "stacks/Pulumi.fresh.yaml"));
+    const r = ocdp(dir, ["diff", "--stack", "fresh", "--base", "HEAD", "--format", "json"]);
+    assert.equal(r.code, 3, r.err);
+    const d = JSON.parse(r.out);
+    assert.deepEqual(d.exists, { base: false, head: true });
+    assert.deepEqual(d.claims.filter((c: { template: string }) => c.template !== "(quota)").map((c: { claim: string; status: string }) => `${c.claim} ${c.status}`),
+      ["cs-alice added", "gateway added", "vllm-qwen added"]);
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "fresh stack");
+    rmSync(join(dir, "stacks/Pulumi.fresh.yaml"));
+    const gone = ocdp(dir, ["diff", "--stack", "fresh", "--base", "HEAD"]);
+    assert.equal(gone.code, 3, gone.err);
+    assert.match(gone.out, /claim cs-alice: removed/);
+    git(dir, "checkout", "--", "stacks/Pulumi.fresh.yaml");
+  });
+
+  it("a claim that failed at base and renders at head shows what it now renders", () => {
+    edit("stacks/Pulumi.local.yaml", "cache: {size: 20Gi}", "cache: {size: 20GB}");
+    git(dir, "commit", "-qam", "broken");
+    edit("stacks/Pulumi.local.yaml", "cache: {size: 20GB}", "cache: {size: 20Gi}");
+    const r = ocdp(dir, ["diff", "--stack", "local", "--base", "HEAD"]);
+    assert.equal(r.code, 3, r.err);
+    assert.match(r.out, /claim vllm-qwen: changed\n {2}render failed at base: .*\n {2}\+ apps\/v1\/Deployment\/ws-team-a\/vllm-qwen-vllm-server/);
+    git(dir, "commit", "-qam", "fixed");
+  });
+
+  it("a change over budget at head is exit 1, with the numbers; the quota change is shown", () => {
+    edit("stacks/Pulumi.local.yaml", "budget: {nvidia.com/gpu: 4, nvidia.com/gpumem: 163840, storage: 200Gi, claims: 10}", "budget: {nvidia.com/gpu: 1, nvidia.com/gpumem: 163840, storage: 200Gi, claims: 10}");
+    const r = ocdp(dir, ["diff", "--stack", "local", "--base", "HEAD"]);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.out, /over budget at head: stack local, field ocdp:policy\.workspaces\.team-a\.budget: workspace team-a: nvidia\.com\/gpu 3 > budget 1 \(cs-alice 2, vllm-qwen 1\)/);
+    assert.match(r.out, /claim workspace\/team-a: changed\n {2}~ v1\/ResourceQuota\/ws-team-a\/ocdp-budget\n {6}spec\.hard\.\[requests\.nvidia\.com\/gpu\]: "4" -> "1"/);
+    git(dir, "checkout", "--", "stacks/Pulumi.local.yaml");
   });
 });

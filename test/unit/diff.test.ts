@@ -1,17 +1,18 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { diffObjects, diffStack } from "../../src/diff/compare";
+import { type ClaimRender, diffObjects, diffStack } from "../../src/diff/compare";
 import { formatMarkdown, formatText, GITHUB_COMMENT_LIMIT } from "../../src/diff/format";
 import type { KObject } from "../../src/render/objects";
 
 const secret = (v: string): KObject => ({ apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "n" }, data: { token: v } });
+const at = { template: "t", workspace: "w" };
 const cm = (name: string, v: string): KObject => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "n" }, data: { v } });
 
 describe("diff of objects", () => {
   it("never prints Secret values, only that they changed", () => {
     const [c] = diffObjects([secret("czNjcjN0")], [secret("bjN3")]);
     assert.deepEqual(c.fields, [{ path: "data.token", old: "(secret value)", new: "(secret value)" }]);
-    assert.doesNotMatch(formatText("s", diffStack(new Map([["a", { objects: [secret("czNjcjN0")] }]]), new Map([["a", { objects: [secret("bjN3")] }]]))), /czNjcjN0|bjN3/);
+    assert.doesNotMatch(formatText("s", diffStack(new Map([["a", { objects: [secret("czNjcjN0")], ...at }]]), new Map([["a", { objects: [secret("bjN3")], ...at }]]))), /czNjcjN0|bjN3/);
   });
   it("flags removed PVCs and Namespaces as data-bearing", () => {
     const pvc: KObject = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "p", namespace: "n" } };
@@ -19,16 +20,39 @@ describe("diff of objects", () => {
     assert.equal(diffObjects([pvc, cm("c", "1")], [])[0].dataBearing, undefined);
   });
   it("keeps a PR comment under GitHub's limit by truncating details, never the summary", () => {
-    const base = new Map<string, { objects: KObject[] }>();
-    const head = new Map<string, { objects: KObject[] }>();
+    const base = new Map<string, ClaimRender>();
+    const head = new Map<string, ClaimRender>();
     for (let i = 0; i < 400; i++) {
-      base.set(`claim-${i}`, { objects: Array.from({ length: 20 }, (_, j) => cm(`c${j}`, "x".repeat(50))) });
-      head.set(`claim-${i}`, { objects: Array.from({ length: 20 }, (_, j) => cm(`c${j}`, "y".repeat(50))) });
+      base.set(`claim-${i}`, { objects: Array.from({ length: 20 }, (_, j) => cm(`c${j}`, "x".repeat(50))), ...at });
+      head.set(`claim-${i}`, { objects: Array.from({ length: 20 }, (_, j) => cm(`c${j}`, "y".repeat(50))), ...at });
     }
     const md = formatMarkdown("big", diffStack(base, head));
     assert.ok(md.length <= GITHUB_COMMENT_LIMIT, `${md.length}`);
     assert.match(md, /400 of 400 claims change/);
-    assert.match(md, /\| claim-399 \| changed \|/, "every claim in the summary");
+    assert.match(md, /\| t \| w \| 0 \| 400 \| 0 \| 0 \|/, "counts per template and workspace");
+    assert.equal(md.match(/^\| claim-\d+ \| changed \|/gm)?.length, 50, "the first 50 claims listed");
+    assert.match(md, /and 350 more claims/);
     assert.match(md, /Details truncated/);
+  });
+  it("keeps the summary itself bounded: 1000 claims over 1000 workspaces and ten stacks' comments stay small", () => {
+    const base = new Map<string, ClaimRender>();
+    const head = new Map<string, ClaimRender>();
+    for (let i = 0; i < 1000; i++) head.set(`claim-with-a-long-name-${i}`, { objects: [cm("c", "v")], template: `template-${i % 7}`, workspace: `workspace-${i}` });
+    const md = formatMarkdown("big", diffStack(base, head), 0);
+    assert.ok(md.length < 8000, `summary of ${md.length} characters`);
+    assert.match(md, /and 950 more template\/workspace pairs/);
+    assert.match(md, /and 950 more claims/);
+  });
+  it("a claim that failed at base and renders at head shows what it renders now", () => {
+    const [d] = diffStack(new Map([["a", { error: "boom", ...at }]]), new Map([["a", { objects: [cm("c", "v")], ...at }]]));
+    assert.equal(d.status, "changed");
+    assert.deepEqual(d.objects.map((o) => `${o.change} ${o.id}`), ["added v1/ConfigMap/n/c"]);
+    assert.match(formatText("s", [d]), /render failed at base: boom\n  \+ v1\/ConfigMap\/n\/c/);
+  });
+  it("never prints a changed value whole", () => {
+    const [d] = diffStack(new Map([["a", { objects: [cm("c", "x".repeat(5000))], ...at }]]), new Map([["a", { objects: [cm("c", "y".repeat(5000))], ...at }]]));
+    const text = formatText("s", [d]);
+    assert.ok(text.length < 600, `${text.length}`);
+    assert.match(text, /… \(5002 chars\)/);
   });
 });
