@@ -1,6 +1,7 @@
 // The `ocdp` command: one catch at the edge turns typed errors into exit codes and readable lists.
 // Exit codes: 0 ok; 1 invalid input or a failed render (every error listed); 2 usage error.
 import { RenderError, UsageError, ValidationError } from "../config/errors";
+import { authorizeCommand } from "./authorize";
 import { diffCommand } from "./diff";
 import { endpointsCommand } from "./endpoints";
 import { postRenderCommand } from "./postRender";
@@ -23,6 +24,7 @@ export const commands: Record<string, Command> = {
   endpoints: endpointsCommand,
   diff: diffCommand,
   usage: usageCommand,
+  authorize: authorizeCommand,
 };
 
 function help(): string {

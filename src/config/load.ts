@@ -32,10 +32,15 @@ export function findProjectRoot(from = process.cwd()): string {
 }
 
 function readYaml(path: string): unknown {
+  return parseYamlText(readFileSync(path, "utf8"), path);
+}
+
+/** A config document's text; `where` names it in the error. */
+export function parseYamlText(text: string, where: string): unknown {
   try {
-    return parseConfigYaml(readFileSync(path, "utf8"));
+    return parseConfigYaml(text);
   } catch (e) {
-    throw new ValidationError([{ field: path, rule: `not valid YAML: ${(e as Error).message.split("\n")[0]}` }]);
+    throw new ValidationError([{ field: where, rule: `not valid YAML: ${(e as Error).message.split("\n")[0]}` }]);
   }
 }
 
@@ -52,7 +57,12 @@ function ocdpKeys(block: unknown, project: boolean): Record<string, unknown> {
 }
 
 export function loadProject(root = findProjectRoot()): Project {
-  const doc = readYaml(join(root, "Pulumi.yaml")) as Record<string, unknown>;
+  return projectOf(root, readYaml(join(root, "Pulumi.yaml")));
+}
+
+/** The project described by a parsed Pulumi.yaml. */
+export function projectOf(root: string, parsed: unknown): Project {
+  const doc = parsed as Record<string, unknown>;
   return {
     root,
     name: String(doc?.name ?? NS),
@@ -70,7 +80,12 @@ export function loadStackValues(project: Project, stack: string): Record<string,
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`invalid stack name: ${JSON.stringify(stack)}`);
   const file = stackFile(project, stack);
   if (!existsSync(file)) throw new UsageError(`stack ${stack}: no ${file}`);
-  const doc = readYaml(file) as Record<string, unknown>;
+  return stackValuesOf(project, readYaml(file));
+}
+
+/** Raw `ocdp:*` values from a parsed stack file: the project's, overridden by the stack's, access a union. */
+export function stackValuesOf(project: Project, parsed: unknown): Record<string, unknown> {
+  const doc = parsed as Record<string, unknown>;
   const own = ocdpKeys(doc?.config, false);
   const merged = { ...project.config, ...own };
   if ("access" in own) merged.access = mergeAccess(project.config.access, own.access);

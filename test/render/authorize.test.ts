@@ -1,0 +1,102 @@
+// The pull-request gate on a real git repository: who may change which claim, and what needs an admin.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { STACK_TRACE, ocdp, scratchProject } from "../helpers";
+
+const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.email=t@ocdp", "-c", "user.name=t", ...args], { cwd, encoding: "utf8" }).trim();
+const LAB = "stacks/Pulumi.lab.yaml";
+const NEW_CLAIM = (owner: string, ws = "nlp") => `    - name: cs-new\n      templateId: code-server\n      workspaceId: ${ws}\n      owner: {user: ${owner}}\n`;
+
+describe("ocdp authorize (the pull-request gate)", () => {
+  let dir: string;
+  const edit = (file: string, from: string, to: string) => {
+    const f = join(dir, file);
+    const text = readFileSync(f, "utf8");
+    assert.ok(text.includes(from), `${file} has ${from}`);
+    writeFileSync(f, text.replace(from, to));
+  };
+  before(() => {
+    dir = scratchProject();
+    git(dir, "init", "-q", "-b", "main");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "base");
+  });
+  const reset = () => { git(dir, "checkout", "-q", "--", "."); git(dir, "clean", "-qfd", "--", "presets", "stacks"); };
+
+  // [what, the change, who, exit code, lines the verdict must hold]
+  const cases: [string, () => void, string[], number, RegExp[]][] = [
+    ["alice changes her own claim", () => edit(LAB, "storage: {size: 50Gi}", "storage: {size: 60Gi}"), ["--actor", "alice"], 0,
+      [/allowed {2}claim cs-alice changed: owned by alice in workspace nlp, which admits them/]],
+    ["alice changes bob's claim", () => edit(LAB, "cache: {size: 100Gi}", "cache: {size: 200Gi}"), ["--actor", "alice"], 4,
+      [/REFUSED {2}claim vllm-llama changed: owned by bob, not alice/]],
+    ["erin moves her claim into a workspace she is not in", () => edit(LAB, "workspaceId: vision\n      owner: {user: erin}", "workspaceId: nlp\n      owner: {user: erin}"), ["--actor", "erin"], 4,
+      [/REFUSED {2}claim gateway changed: erin may not claim into workspace nlp \(at base it admits groups ml-team\)/]],
+    ["alice hands her claim to bob", () => edit(LAB, "owner: {user: alice}", "owner: {user: bob}"), ["--actor", "alice"], 4,
+      [/REFUSED {2}claim cs-alice changed: owned by alice before and bob after, not alice/]],
+    ["alice adds a claim of her own", () => edit(LAB, "    - name: vllm-llama\n", `${NEW_CLAIM("alice")}    - name: vllm-llama\n`), ["--actor", "alice"], 0,
+      [/allowed {2}claim cs-new added/]],
+    ["alice adds a claim in bob's name", () => edit(LAB, "    - name: vllm-llama\n", `${NEW_CLAIM("bob")}    - name: vllm-llama\n`), ["--actor", "alice"], 4,
+      [/REFUSED {2}claim cs-new added: owned by bob, not alice/]],
+    ["bob removes alice's claim", () => {
+      const text = readFileSync(join(dir, LAB), "utf8");
+      writeFileSync(join(dir, LAB), text.slice(0, text.indexOf("    - name: cs-alice")) + text.slice(text.indexOf("    - name: vllm-llama")));
+    }, ["--actor", "bob"], 4,
+      [/REFUSED {2}claim cs-alice removed: owned by alice, not bob/]],
+    ["a non-admin changes a template", () => edit("Pulumi.yaml", "version: 3.16.1", "version: 3.16.2"), ["--actor", "alice"], 4,
+      [/REFUSED {2}ocdp:templates changed: ocdp:templates needs an admin; alice is not an admin/, /REFUSED {2}file Pulumi.yaml changed: project config \(templates, access\) needs an admin/]],
+    ["a non-admin raises a budget", () => edit(LAB, "nvidia.com/gpu: 4\n          nvidia.com/gpumem: 122880", "nvidia.com/gpu: 8\n          nvidia.com/gpumem: 122880"), ["--actor", "alice"], 4,
+      [/REFUSED {2}ocdp:policy changed: ocdp:policy needs an admin/]],
+    ["a non-admin edits a preset", () => appendFileSync(join(dir, "presets/packages/code-server/presets/k3s-hami/kustomization.yaml"), "# tweak\n"), ["--actor", "alice"], 4,
+      [/REFUSED {2}file presets\/packages\/code-server\/presets\/k3s-hami\/kustomization.yaml changed: presets need an admin/]],
+    ["a change that makes its author an admin still needs one", () => {
+      edit("Pulumi.yaml", "admins: [root]", "admins: [root, alice]");
+      edit(LAB, "cache: {size: 100Gi}", "cache: {size: 200Gi}");
+    }, ["--actor", "alice"], 4, [/REFUSED {2}claim vllm-llama changed: owned by bob, not alice/, /REFUSED {2}ocdp:access changed/]],
+    ["an admin may change anything", () => {
+      edit("Pulumi.yaml", "version: 3.16.1", "version: 3.16.2");
+      edit(LAB, "cache: {size: 100Gi}", "cache: {size: 200Gi}");
+    }, ["--actor", "root"], 0, [/allowed {2}claim vllm-llama changed: root is an admin/, /allowed {2}ocdp:templates changed: root is an admin/]],
+    ["a GitHub login is mapped through the directory", () => edit(LAB, "storage: {size: 50Gi}", "storage: {size: 60Gi}"), ["--github", "Alice-GH"], 0,
+      [/^stack lab, actor alice \(GitHub Alice-GH\):/m]],
+    ["a GitHub login no user has is refused", () => edit(LAB, "storage: {size: 50Gi}", "storage: {size: 60Gi}"), ["--github", "mallory"], 4, []],
+    ["comments and formatting only: nothing to judge", () => edit(LAB, "# The lab site", "# The lab site (edited)"), ["--actor", "carol"], 0, [/no changes/]],
+  ];
+  for (const [what, change, who, code, want] of cases) {
+    it(what, () => {
+      change();
+      try {
+        const r = ocdp(dir, ["authorize", "--stack", "lab", "--base", "HEAD", ...who]);
+        assert.equal(r.code, code, `${r.out}${r.err}`);
+        for (const w of want) assert.match(r.out, w);
+        assert.doesNotMatch(r.err, STACK_TRACE);
+      } finally {
+        reset();
+      }
+    });
+  }
+
+  it("compares two commits, and answers in JSON", () => {
+    edit(LAB, "cache: {size: 100Gi}", "cache: {size: 200Gi}");
+    git(dir, "commit", "-qam", "bob's bigger cache");
+    const r = ocdp(dir, ["authorize", "--stack", "lab", "--base", "HEAD~1", "--head", "HEAD", "--actor", "bob", "--format", "json"]);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.equal(j.allowed, true);
+    assert.deepEqual(j.changes.map((c: { subject: string; allowed: boolean }) => `${c.subject} ${c.allowed}`), ["claim vllm-llama true"]);
+  });
+
+  it("invalid input is exit 1: a bad ref, an option for a ref, an unknown stack", () => {
+    for (const args of [["--base", "nope"], ["--base=--output=x"], ["--base", "HEAD", "--head=-x"]]) {
+      const r = ocdp(dir, ["authorize", "--stack", "lab", ...args, "--actor", "alice"]);
+      assert.equal(r.code, 1, r.err);
+      assert.match(r.err, /git ref/);
+    }
+    const r = ocdp(dir, ["authorize", "--stack", "nope", "--base", "HEAD", "--actor", "alice"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /stack nope, field --stack: no stack nope at HEAD or at the working tree/);
+    assert.equal(ocdp(dir, ["authorize", "--stack", "lab", "--base", "HEAD"]).code, 2, "an actor is required");
+  });
+});
