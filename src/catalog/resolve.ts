@@ -11,7 +11,7 @@ import { check } from "../config/validate";
 import { substitute, substituteString, unknownPlaceholdersIn } from "../render/placeholders";
 import { type ResolvedPreset, resolvePreset } from "../sources/presets";
 import { Directory } from "./directory";
-import { checkUserInputs, type UserInput, type UserInputs, valuesSchema } from "./userInputs";
+import { checkUserInputs, isSecretInput, type UserInput, type UserInputs, valuesSchema } from "./userInputs";
 
 export interface HelmSpec {
   release: string;
@@ -150,7 +150,9 @@ export function resolveClaim(config: StackConfig, rt: ResolvedTemplate, claim: C
   }
   // Validate a copy: defaults are filled in, the stack's own config is never mutated.
   const values = structuredClone(claim.values ?? {}) as Record<string, unknown>;
-  check(rt.schema, values, { stack, claim: claim.name }, "values").forEach((i: Issue) => issues.add(i));
+  // Values of secret inputs are never echoed; others are shown cut short (see `shown`).
+  const secret = new Set(rt.inputs.filter(isSecretInput).map((i) => `values.${i.name}`));
+  check(rt.schema, values, { stack, claim: claim.name }, "values", (f) => secret.has(f)).forEach((i: Issue) => issues.add(i));
   if (issues.items.length > before) return undefined;
   return {
     stack, claim, template: rt.template, namespace, values, inputs: rt.inputs, preset: rt.preset,

@@ -10,6 +10,7 @@
 //       required: false          # optional; an input with a default is never required
 //       minimum/maximum/enum/pattern   # optional constraints
 //       example: 30Gi            # optional: a valid non-default value `ocdp validate` renders
+//       secret: true             # optional: never shown in a message (implied by a Secret target)
 //       targets:                 # the manifest fields it reaches (checked by `ocdp validate`)
 //         - {kind: Deployment, fieldPath: "spec.template.spec.containers.0.resources.limits.[nvidia.com/gpu]"}
 import type { JSONSchemaType } from "ajv";
@@ -36,6 +37,8 @@ export interface UserInput {
   pattern?: string;
   /** A valid non-default value; `ocdp validate` renders it to prove the input reaches its targets. */
   example?: string | number | boolean;
+  /** Never shown in a message (also implied by a target of kind Secret). */
+  secret?: boolean;
   targets: InputTarget[];
 }
 
@@ -69,6 +72,7 @@ const userInputsSchema: JSONSchemaType<UserInputs> = {
           enum: { type: "array", items: { type: ["string", "number"] } as never, nullable: true },
           pattern: { type: "string", nullable: true },
           example: { type: ["string", "number", "boolean"], nullable: true } as never,
+          secret: { type: "boolean", nullable: true },
           targets: {
             type: "array",
             minItems: 1,
@@ -84,6 +88,11 @@ const userInputsSchema: JSONSchemaType<UserInputs> = {
     },
   },
 };
+
+/** An input whose value must never appear in a message: marked `secret`, or reaching a Secret. */
+export function isSecretInput(i: UserInput): boolean {
+  return i.secret === true || i.targets.some((t) => t.kind === "Secret");
+}
 
 /** Structural check of a parsed userInputs.yaml; issues are located at `where`. */
 export function checkUserInputs(doc: unknown, where: Omit<Issue, "field" | "rule">): Issue[] {

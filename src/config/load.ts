@@ -2,8 +2,8 @@
 // with `value:`, stack config overriding it) and checks them against the schemas. The Pulumi program
 // hands in the values from `pulumi.Config` instead of files: see `fromConfigValues`.
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { IssueList, UsageError, ValidationError } from "./errors";
+import { dirname, join, relative, resolve } from "node:path";
+import { IssueList, shown, UsageError, ValidationError } from "./errors";
 import { checkDirectory, mergeAccess } from "./access";
 import { accessSchema, claimSchema, clusterSchema, policySchema, templateSchema } from "./schema";
 import type { Access, Claim, Cluster, Policy, StackConfig, Template } from "./types";
@@ -77,9 +77,9 @@ export function stackFile(project: Project, stack: string): string {
 
 /** Raw `ocdp:*` values of a stack: the project's, overridden by the stack file's. */
 export function loadStackValues(project: Project, stack: string): Record<string, unknown> {
-  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`invalid stack name: ${JSON.stringify(stack)}`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new ValidationError([{ field: "--stack", rule: `not a stack name: ${shown(stack)}` }]);
   const file = stackFile(project, stack);
-  if (!existsSync(file)) throw new UsageError(`stack ${stack}: no ${file}`);
+  if (!existsSync(file)) throw new ValidationError([{ stack, field: "--stack", rule: `no such stack: ${relative(project.root, file)} does not exist` }]);
   return stackValuesOf(project, readYaml(file));
 }
 

@@ -24,6 +24,7 @@ function fieldOf(prefix: string, e: ErrorObject): string {
 
 function ruleOf(e: ErrorObject, data: unknown, redact: boolean): string {
   const got = redact ? undefined : valueAt(data, e.instancePath);
+  // An unknown key's value is not shown either: it may be a secret typed at the wrong place.
   const shown = got === undefined ? "" : ` (got ${show(got)})`;
   switch (e.keyword) {
     case "additionalProperties": return "unknown key: not declared by the schema";
@@ -56,7 +57,7 @@ function valueAt(data: unknown, pointer: string): unknown {
  * under `prefix`. Only the most specific error per field is kept. `redact` keeps the offending values out
  * of the messages (secrets).
  */
-export function check(schema: object, data: unknown, where: Omit<Issue, "field" | "rule">, prefix = "", redact = false): Issue[] {
+export function check(schema: object, data: unknown, where: Omit<Issue, "field" | "rule">, prefix = "", redact: boolean | ((field: string) => boolean) = false): Issue[] {
   const v = compile(schema);
   if (v(data)) return [];
   const seen = new Set<string>();
@@ -64,7 +65,7 @@ export function check(schema: object, data: unknown, where: Omit<Issue, "field" 
   for (const e of v.errors ?? []) {
     if (e.keyword === "if") continue;
     const field = fieldOf(prefix, e) || "(root)";
-    const rule = ruleOf(e, data, redact);
+    const rule = ruleOf(e, data, typeof redact === "function" ? redact(field) : redact);
     const key = `${field}\0${rule}`;
     if (seen.has(key)) continue;
     seen.add(key);

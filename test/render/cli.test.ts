@@ -1,6 +1,6 @@
 // The offline executor end to end: the real `ocdp` command, real helm and kustomize.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { STACK_TRACE, docs, ocdp, readYaml, scratchProject, writeStack, tempDir } from "../helpers";
@@ -106,6 +106,25 @@ describe("ocdp render", () => {
       assert.equal(r.out, "", "nothing rendered");
     });
   }
+
+  it("an unknown stack is exit 1 naming it", () => {
+    const r = ocdp(dir, ["render", "--stack", "nope"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /stack nope, field --stack: no such stack: stacks\/Pulumi.nope.yaml does not exist/);
+  });
+
+  it("a stack file whose aliases expand to a huge value is refused at once, never a crash", () => {
+    // Eleven levels of ten aliases each: 10^11 strings once expanded. Anchors come first, as YAML requires.
+    const lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 12; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(", ")}]`);
+    writeFileSync(join(dir, "stacks", "Pulumi.bomb.yaml"), `${lines.join("\n")}\nconfig:\n  ocdp:claims: *a11\n`);
+    const t0 = Date.now();
+    const r = ocdp(dir, ["render", "--stack", "bomb"]);
+    assert.equal(r.code, 1, r.err);
+    assert.ok(Date.now() - t0 < 10_000, "refused quickly");
+    assert.match(r.err, /Pulumi.bomb.yaml: not valid YAML: Excessive alias count/);
+    assert.doesNotMatch(r.err, STACK_TRACE);
+  });
 
   it("lists every problem of every claim at once", () => {
     writeStack(dir, "lab", "bad", [cs("a-bad", { gpu: { count: 99 } }), cs("b-bad", { colour: 1 }), { ...cs("c-bad", {}), templateId: "nope" }]);
