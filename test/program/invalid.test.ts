@@ -31,4 +31,27 @@ describe("the Pulumi program with invalid claims (mocks)", () => {
     await assert.rejects(program(), (e: Error) => pulumi.RunError.isInstance(e) && /stack local, field ocdp:claim: unknown key/.test(e.message));
     assert.deepEqual(registered, []);
   });
+
+  it("over budget: the run fails with the numbers before registering anything (preview and up alike)", async () => {
+    const registered = mockStack("local", (c) => {
+      const claims = c["ocdp:claims"] as { name: string; values?: Record<string, unknown> }[];
+      claims.find((x) => x.name === "cs-alice")!.values = { gpu: { count: 4, memory: 1024 } };
+    });
+    const program = require("../../src/index") as () => Promise<unknown>;
+    await assert.rejects(program(), (e: Error) => {
+      assert.ok(pulumi.RunError.isInstance(e));
+      assert.match(e.message, /stack local, field ocdp:policy\.workspaces\.team-a\.budget: workspace team-a: nvidia\.com\/gpu 5 > budget 4 \(cs-alice 4, vllm-qwen 1\)/);
+      return true;
+    });
+    assert.deepEqual(registered, []);
+  });
+
+  it("an owner the directory does not admit fails the run the same way", async () => {
+    const registered = mockStack("local", (c) => {
+      (c["ocdp:claims"] as { owner: unknown }[])[0].owner = { user: "alice", groups: ["platform"] };
+    });
+    const program = require("../../src/index") as () => Promise<unknown>;
+    await assert.rejects(program(), (e: Error) => pulumi.RunError.isInstance(e) && /claim cs-alice, field owner\.groups: not accepted/.test(e.message));
+    assert.deepEqual(registered, []);
+  });
 });

@@ -24,6 +24,14 @@ describe("the Pulumi program on the local stack (mocks)", () => {
     assert.deepEqual(ofType("kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition").map((r) => r.name).sort(), ["workloadclaims.ocdp.io", "workloads.ocdp.io"]);
     assert.deepEqual(ofType("kubernetes:core/v1:Namespace").map((r) => r.name).sort(), ["ws-team-a", "ws-team-b"]);
   });
+  it("the cluster enforces the budgets: one ResourceQuota per budgeted workspace, before its workloads", () => {
+    const quotas = ofType("kubernetes:core/v1:ResourceQuota");
+    assert.deepEqual(quotas.map((q) => `${q.inputs.metadata.namespace}/${q.inputs.metadata.name}`).sort(), ["ws-team-a/ocdp-budget", "ws-team-b/ocdp-budget"]);
+    const a = quotas.find((q) => q.inputs.metadata.namespace === "ws-team-a")!;
+    assert.deepEqual(a.inputs.spec.hard, { "requests.nvidia.com/gpu": "4", "limits.nvidia.com/gpumem": "163840", "requests.storage": "200Gi" });
+    const b = quotas.find((q) => q.inputs.metadata.namespace === "ws-team-b")!;
+    assert.deepEqual(b.inputs.spec.hard, { "requests.cpu": "4", "requests.memory": "8Gi" });
+  });
   it("a Helm-backed claim is a Chart whose post-renderer is `ocdp post-render` for that claim", () => {
     const charts = ofType("kubernetes:helm.sh/v4:Chart");
     assert.deepEqual(charts.map((c) => c.name), ["cs-alice"]);
