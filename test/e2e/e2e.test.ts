@@ -48,7 +48,9 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     stackDoc = yaml.load(readFileSync(join(dir, "stacks", "Pulumi.local.yaml"), "utf8")) as Obj;
     stackDoc.config["ocdp:templates"] = templates;
     stackDoc.config["ocdp:claims"].push({ name: "cs-oci", templateId: "code-server-oci", workspaceId: "team-b", owner: { user: "alice" }, values: { storage: { size: "5Gi" } } });
-    stackDoc.config["ocdp:policy"].workspaces = { "team-a": { imagePullSecrets: ["mirror"] } };
+    // alice may claim into team-b too on this cluster (the stack adds to the project's directory).
+    stackDoc.config["ocdp:access"].workspaces["team-b"].users = ["alice"];
+    stackDoc.config["ocdp:policy"].workspaces["team-a"].imagePullSecrets = ["mirror"];
     writeStack();
     env = pulumiEnv(join(dir, ".pulumi-e2e"));
     installProvider(env, PROVIDER_VERSION);
@@ -76,7 +78,8 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
   it("1-2. pulumi up applies every claim into its workspace, with labels, CRs, and exactly what ocdp render prints", async () => {
     const upRun = await up();
     const render = await ocdpAsync(dir, ["render", "--stack", STACK, "--format", "json"]);
-    const rendered = JSON.parse(render.out);
+    // Claims by name; the workspaces' quotas (keys workspace/<ws>) are checked in step 7.
+    const rendered = Object.fromEntries(Object.entries(JSON.parse(render.out)).filter(([k]) => !k.includes("/")));
     // Nothing more than the render either: every labelled object in the cluster is one ocdp render printed.
     const kinds = [...new Set(Object.values(rendered).flat().map((o: Obj) => o.kind))].join(",");
     const live = get(["get", kinds, "-A", "-l", "ocdp.io/claim"]).items.map((o: Obj) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort();
@@ -176,6 +179,52 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     const afterList = get(["get", "deployments", "-A", "-l", "ocdp.io/claim"]).items.map((d: Obj) => `${d.metadata.namespace}/${d.metadata.name}@${d.metadata.uid}/gen${d.metadata.generation}`).sort();
     assert.deepEqual(afterList, before);
     stackDoc.config["ocdp:claims"] = claims().filter((c) => c.name !== "cs-bad");
+    writeStack();
+  });
+
+  it("7. the cluster enforces the budgets: each quota holds what ocdp render prints, and a Pod made by hand beyond it is refused", async () => {
+    const render = JSON.parse((await ocdpAsync(dir, ["render", "--stack", STACK, "--format", "json"])).out);
+    for (const ws of ["team-a", "team-b"]) {
+      const [want] = render[`workspace/${ws}`];
+      const live = get(["get", "resourcequota", "ocdp-budget", "-n", `ws-${ws}`]);
+      assertContains(live, want, `quota of ${ws}`);
+    }
+    assert.deepEqual(get(["get", "resourcequota", "ocdp-budget", "-n", "ws-team-a"]).spec.hard,
+      { "limits.nvidia.com/gpumem": "163840", "requests.nvidia.com/gpu": "4", "requests.storage": "200Gi" });
+    // The quota controller has counted what runs (cs-alice 2 GPUs, vllm-qwen 1): 3 of 4.
+    let used: Obj;
+    for (let i = 0; i < 60 && used?.["requests.nvidia.com/gpu"] !== "3"; i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      used = get(["get", "resourcequota", "ocdp-budget", "-n", "ws-team-a"]).status?.used;
+    }
+    assert.equal(used?.["requests.nvidia.com/gpu"], "3");
+    const pod = join(dir, "by-hand.json");
+    const podWith = (gpus: number) => writeFileSync(pod, JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: `by-hand-${gpus}`, namespace: "ws-team-a" },
+      spec: { containers: [{ name: "c", image: "busybox", resources: { limits: { "nvidia.com/gpu": String(gpus) } } }] } }));
+    podWith(2);
+    const refused = kubectl(kubeconfig, ["create", "-f", pod]);
+    assert.notEqual(refused.code, 0, "beyond the budget");
+    assert.match(refused.err, /exceeded quota: ocdp-budget, requested: requests\.nvidia\.com\/gpu=2, used: requests\.nvidia\.com\/gpu=3, limited: requests\.nvidia\.com\/gpu=4/);
+    podWith(1);
+    const fits = kubectl(kubeconfig, ["create", "-f", pod]);
+    assert.equal(fits.code, 0, `within the budget: ${fits.err}`);
+    assert.equal(kubectl(kubeconfig, ["delete", "-f", pod, "--wait=false"]).code, 0);
+  });
+
+  it("8. over budget: preview and up fail with the numbers before anything changes", async () => {
+    const list = () => get(["get", "deployments", "-A", "-l", "ocdp.io/claim"]).items.map((d: Obj) => `${d.metadata.namespace}/${d.metadata.name}@${d.metadata.uid}/gen${d.metadata.generation}`).sort();
+    const before = list();
+    const cs = claims().find((c) => c.name === "cs-alice");
+    const saved = structuredClone(cs.values);
+    cs.values.gpu.count = 4;
+    writeStack();
+    for (const cmd of [["preview"], ["up", "--yes", "--skip-preview"]]) {
+      const r = await pulumi(dir, env, [...cmd, "--stack", STACK]);
+      assert.notEqual(r.code, 0);
+      assert.match(r.out + r.err, /stack e2e, field ocdp:policy\.workspaces\.team-a\.budget: workspace team-a: nvidia\.com\/gpu 5 > budget 4 \(cs-alice 4, vllm-qwen 1\)/);
+    }
+    assert.deepEqual(list(), before);
+    cs.values = saved;
     writeStack();
   });
 });
