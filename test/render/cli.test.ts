@@ -174,6 +174,18 @@ describe("ocdp render", () => {
     assert.equal(s.properties.storage.properties.size.default, "20Gi");
     assert.equal(s.additionalProperties, false);
   });
+
+  it("ocdp schema --claim prints a whole claim's schema: owner {user} only, the directory's workspaces", () => {
+    const r = ocdp(dir, ["schema", "--stack", "local", "code-server", "--claim"]);
+    assert.equal(r.code, 0, r.err);
+    const s = JSON.parse(r.out);
+    assert.deepEqual(s.properties.owner.required, ["user"]);
+    assert.deepEqual(Object.keys(s.properties.owner.properties), ["user"]);
+    assert.equal(s.properties.owner.additionalProperties, false);
+    assert.deepEqual(s.properties.workspaceId.enum, ["team-a", "team-b"]);
+    assert.equal(s.properties.templateId.const, "code-server");
+    assert.equal(s.properties.values.properties.gpu.properties.count.maximum, 8);
+  });
 });
 
 describe("ocdp post-render (the Helm post-renderer contract)", () => {
