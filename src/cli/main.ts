@@ -2,11 +2,13 @@
 // Exit codes: 0 ok; 1 invalid input or a failed render (every error listed); 2 usage error.
 import { RenderError, UsageError, ValidationError } from "../config/errors";
 import { authorizeCommand } from "./authorize";
+import { claimCommand } from "./claim";
 import { diffCommand } from "./diff";
 import { endpointsCommand } from "./endpoints";
 import { postRenderCommand } from "./postRender";
 import { renderCommand } from "./render";
 import { schemaCommand } from "./schema";
+import { templatesCommand } from "./templates";
 import { usageCommand } from "./usage";
 import { validateCommand } from "./validate";
 
@@ -25,6 +27,8 @@ export const commands: Record<string, Command> = {
   diff: diffCommand,
   usage: usageCommand,
   authorize: authorizeCommand,
+  claim: claimCommand,
+  templates: templatesCommand,
 };
 
 function help(): string {
