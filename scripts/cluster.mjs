@@ -134,7 +134,11 @@ export async function up({ dir = join(root, ".cluster"), nodes = 2 } = {}) {
       "--controllers", "*,-nodeipam,-cloud-node-lifecycle,-service,-route", "--use-service-account-credentials=false"]);
     state.pids["kube-scheduler"] = start(dir, "kube-scheduler", [...common, "--secure-port", String(ports.sched)]);
     const stages = join(root, ".tools", "share", "kwok");
+    // Leases: kwok renews each node's Lease in kube-node-lease, as a kubelet does. Without them the
+    // node controller sees no heartbeat within its grace period, marks the nodes NotReady about once a
+    // minute and their pods NotReady with them, and a later rollout hangs.
     state.pids.kwok = start(dir, "kwok", ["--kubeconfig", kcfg, "--manage-all-nodes=true", "--server-address", `127.0.0.1:${ports.kwok}`,
+      "--node-lease-duration-seconds=40",
       ...["node-initialize.yaml", "node-heartbeat-with-lease.yaml", "pod-ready.yaml", "pod-complete.yaml", "pod-delete.yaml"].flatMap((f) => ["-c", join(stages, f)])]);
     save();
     const nodeList = Array.from({ length: nodes }, (_, i) => ({
