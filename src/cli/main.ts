@@ -8,7 +8,9 @@ import { endpointsCommand } from "./endpoints";
 import { postRenderCommand } from "./postRender";
 import { renderCommand } from "./render";
 import { schemaCommand } from "./schema";
+import { statusCommand } from "./status";
 import { templatesCommand } from "./templates";
+import { downCommand, upCommand } from "./up";
 import { usageCommand } from "./usage";
 import { validateCommand } from "./validate";
 
@@ -28,6 +30,9 @@ export const commands: Record<string, Command> = {
   usage: usageCommand,
   authorize: authorizeCommand,
   claim: claimCommand,
+  up: upCommand,
+  status: statusCommand,
+  down: downCommand,
   templates: templatesCommand,
 };
 

@@ -106,6 +106,12 @@ export const clusterSchema: JSONSchemaType<Cluster> = {
     accessHost: { type: "string", minLength: 1 },
     kubeVersion: { type: "string", pattern: "^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$", nullable: true },
     skipAwait: strList,
+    timeouts: {
+      type: "object",
+      additionalProperties: false,
+      properties: { readiness: { type: "string", pattern: "^[1-9][0-9]*(s|m|h)$", nullable: true } },
+      nullable: true,
+    },
   },
 };
 

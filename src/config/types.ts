@@ -94,6 +94,12 @@ export interface Cluster {
   kubeVersion?: string;
   /** Kinds `pulumi up` does not wait for (e.g. PersistentVolumeClaim on a cluster without a provisioner). */
   skipAwait?: string[];
+  /**
+   * How long `pulumi up` waits for a claim's object to become ready (Deployment available, PVC bound,
+   * Service addressed) before it fails the update, e.g. `3m`; Pulumi's default is 10m. `ocdp status`
+   * then tells why it is not ready.
+   */
+  timeouts?: { readiness?: string };
 }
 
 /**

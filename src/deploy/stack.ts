@@ -1,10 +1,10 @@
 // The stack as Pulumi resources: one provider for the cluster, the CRDs, the workspace namespaces
 // (never deleted: they may hold retained volumes), and one Workload component per claim.
 import { createHash } from "node:crypto";
-import { homedir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { kubeconfigPath } from "../config/kubeconfig";
 import type { RegistryCredential, StackConfig } from "../config/types";
 import { type Endpoint, internalAddresses, userEndpoints } from "../exposure/endpoints";
 import type { RenderContext, RenderedClaim } from "../render/pipeline";
@@ -18,11 +18,6 @@ const packageRoot = resolve(__dirname, "..", "..", "..");
 
 export function digestOf(objects: unknown[]): string {
   return `sha256:${createHash("sha256").update(JSON.stringify(objects)).digest("hex")}`;
-}
-
-function kubeconfigPath(p: string, root: string): string {
-  if (p.startsWith("~/")) return join(homedir(), p.slice(2));
-  return isAbsolute(p) ? p : join(root, p);
 }
 
 export interface StackOutputs {
@@ -68,6 +63,7 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], quot
       },
       stageDir: rc.helm ? undefined : persistentStage(rc, join(ctx.projectRoot, ".ocdp", "stage")),
       skipAwaitKinds: c.skipAwait ?? [],
+      readiness: c.timeouts?.readiness,
       dependsOn: [...crds, namespaces.get(rc.namespace)!, ...(secretsIn.get(rc.namespace) ?? []), ...(quotaIn.has(rc.namespace) ? [quotaIn.get(rc.namespace)!] : [])],
     }, { provider }),
   }));

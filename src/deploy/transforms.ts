@@ -15,6 +15,8 @@ export function isKubernetesChild(args: Pick<pulumi.ResourceTransformArgs, "cust
 export interface ChildPolicy {
   overlay: Overlay;
   guard: GuardContext;
+  /** ocdp:cluster.timeouts.readiness: how long Pulumi waits for each child to be ready. */
+  readiness?: string;
 }
 
 /** What a child's props become: overlay, then guard (throws on a foreign namespace or a cluster-scoped kind). */
@@ -22,16 +24,20 @@ export function transformProps(props: Record<string, unknown>, policy: ChildPoli
   return guard(applyOverlay(props, policy.overlay), policy.guard);
 }
 
-/** PVCs keep the data when a claim goes away; re-adding the claim takes the same object back. */
-export function transformOpts(props: Record<string, unknown>, opts: pulumi.ResourceOptions): pulumi.ResourceOptions {
-  if (props.kind !== "PersistentVolumeClaim") return opts;
-  return { ...opts, retainOnDelete: true };
+/**
+ * PVCs keep the data when a claim goes away; re-adding the claim takes the same object back. A readiness
+ * timeout bounds how long the provider waits for the child (create and update).
+ */
+export function transformOpts(props: Record<string, unknown>, opts: pulumi.ResourceOptions, readiness?: string): pulumi.ResourceOptions {
+  const out = readiness ? { ...opts, customTimeouts: { ...opts.customTimeouts, create: readiness, update: readiness } } : opts;
+  if (props.kind !== "PersistentVolumeClaim") return out;
+  return { ...out, retainOnDelete: true };
 }
 
 export function childTransform(policy: ChildPolicy): pulumi.ResourceTransform {
   return (args) => {
     if (!isKubernetesChild(args) || typeof args.props?.kind !== "string") return undefined;
     const props = transformProps(args.props as Record<string, unknown>, policy);
-    return { props, opts: transformOpts(props, args.opts) };
+    return { props, opts: transformOpts(props, args.opts, policy.readiness) };
   };
 }

@@ -20,6 +20,8 @@ export interface WorkloadArgs {
   stageDir?: string;
   /** Kinds that get `pulumi.com/skipAwait` (e.g. PVCs on a cluster with no provisioner). */
   skipAwaitKinds: string[];
+  /** How long the provider waits for each child to be ready (ocdp:cluster.timeouts.readiness). */
+  readiness?: string;
   dependsOn: pulumi.Resource[];
 }
 
@@ -55,7 +57,7 @@ export class Workload extends pulumi.ComponentResource {
 
     const skip = new Set(args.skipAwaitKinds);
     const transforms: pulumi.ResourceTransform[] = [
-      childTransform({ overlay: rc.overlay, guard: guardContext(rc) }),
+      childTransform({ overlay: rc.overlay, guard: guardContext(rc), readiness: args.readiness }),
       (a) => {
         const kind = (a.props as { kind?: string })?.kind;
         if (!a.custom || !kind || !skip.has(kind)) return undefined;

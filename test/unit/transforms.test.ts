@@ -29,6 +29,15 @@ describe("Pulumi transforms on Chart / Directory children", () => {
     assert.throws(() => t(args("kubernetes:core/v1:Service", { kind: "Service", metadata: { name: "s", namespace: "kube-system" } })), /outside the workspace/);
     assert.throws(() => t(args("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", { kind: "ClusterRole", metadata: { name: "r" } })), /cluster-scoped/);
   });
+  it("bound how long Pulumi waits for each child when the stack sets a readiness timeout", () => {
+    const timed = childTransform({ ...policy, readiness: "2m" });
+    const r = timed(args("kubernetes:apps/v1:Deployment", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" }, spec: {} }));
+    assert.ok(r && !(r instanceof Promise));
+    assert.deepEqual(r.opts.customTimeouts, { create: "2m", update: "2m" });
+    const untimed = t(args("kubernetes:apps/v1:Deployment", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" }, spec: {} }));
+    assert.ok(untimed && !(untimed instanceof Promise));
+    assert.equal(untimed.opts.customTimeouts, undefined, "Pulumi's default without the setting");
+  });
   it("leave the component itself, providers and odd props alone", () => {
     assert.equal(t(args("kubernetes:helm.sh/v4:Chart", { chart: "x" }, false)), undefined);
     assert.equal(t(args("kubernetes:helm.sh/v4:Chart", { chart: "x" })), undefined);
