@@ -6,6 +6,7 @@ import { RenderError } from "../config/errors";
 import { ensureProvider, type PulumiProject, pulumiCli, pulumiProject } from "../operate/pulumiProject";
 import { configFileArgs, moveSalt, stackFiles } from "../operate/stackFiles";
 import { endpointsTable, readEndpoints } from "./endpoints";
+import { stackStatus } from "./status";
 import { openProject, parse } from "./context";
 import type { Command } from "./main";
 
@@ -77,6 +78,12 @@ export const upCommand: Command = {
     const up = await live(p, ["up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive", ...configFileArgs(files)]);
     if (up.code !== 0) {
       process.stderr.write(`[ocdp up] pulumi up failed (exit ${up.code}); the problems are listed above\n`);
+      // What the cluster says about each claim that is not ready: usually the reason for a timeout.
+      const notReady = await stackStatus(config, root).then((l) => l.filter((x) => x.state !== "ready"), () => []);
+      if (notReady.length) {
+        process.stderr.write("[ocdp up] claims not ready (npx ocdp status --stack " + stack + "):\n");
+        for (const x of notReady) process.stderr.write(`  ${x.claim} ${x.state}: ${x.reason}\n`);
+      }
       return 1;
     }
     const changes = /Resources:\n([\s\S]*?)\n\n/.exec(up.out)?.[1] ?? "";

@@ -227,6 +227,37 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     cs.values = saved;
     writeStack();
   });
+
+  it("9. a claim asking for more GPUs than the cluster has: up fails within the stack's readiness timeout, and ocdp status gives the scheduler's reason", async () => {
+    const saved = structuredClone(stackDoc.config);
+    // Budgets lifted for this step: the cluster itself (two kwok nodes of 8 GPUs) is what refuses.
+    delete stackDoc.config["ocdp:policy"].budget;
+    stackDoc.config["ocdp:policy"].workspaces["team-a"].budget = { "nvidia.com/gpu": 64 };
+    stackDoc.config["ocdp:cluster"].timeouts = { readiness: "20s" };
+    for (const n of ["cs-huge-1", "cs-huge-2"]) claims().push({ name: n, templateId: "code-server", workspaceId: "team-a", owner: { user: "alice" }, values: { gpu: { count: 8 }, storage: { size: "1Gi" } } });
+    writeStack();
+    const t0 = Date.now();
+    const r = await pulumi(dir, env, ["up", "--yes", "--skip-preview", "--stack", STACK]);
+    assert.notEqual(r.code, 0, "2 x 8 GPUs cannot all fit beside the 3 in use on 2 x 8");
+    assert.ok(Date.now() - t0 < 240_000, `failed in ${Date.now() - t0} ms, not after ten minutes`);
+    const st = await ocdpAsync(dir, ["status", "--stack", STACK, "--json"]);
+    assert.equal(st.code, 5, st.err);
+    const byClaim = Object.fromEntries(JSON.parse(st.out).claims.map((c: Obj) => [c.claim, c]));
+    const stuck = ["cs-huge-1", "cs-huge-2"].map((n) => byClaim[n]).filter((c) => c.state !== "ready");
+    assert.ok(stuck.length >= 1, JSON.stringify(byClaim));
+    assert.equal(stuck[0].state, "failed");
+    assert.match(stuck[0].reason, /cannot be scheduled: 0\/2 nodes are available: .*Insufficient nvidia\.com\/gpu/);
+    assert.equal(stuck[0].gpus, 8);
+    assert.equal(byClaim["cs-alice"].state, "ready");
+    assert.match(byClaim["cs-alice"].endpoints[0].url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    const text = await ocdpAsync(dir, ["status", "--stack", STACK, "--claim", stuck[0].claim]);
+    assert.match(text.out, new RegExp(`^${stuck[0].claim}\\s+team-a\\s+failed\\s+8\\s+\\S+\\s+Pod \\S+ cannot be scheduled`, "m"));
+    stackDoc.config = saved;
+    writeStack();
+    await up();
+    const after = await ocdpAsync(dir, ["status", "--stack", STACK, "--wait", "60s"]);
+    assert.equal(after.code, 0, after.out);
+  });
 });
 
 /** Every field of `want` is in `got` with the same value (quantities compared as strings). */
