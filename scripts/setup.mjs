@@ -154,8 +154,10 @@ function setupTool(tool) {
 
 /** System commands the tools and tests call; Debian packages, installed only when missing. */
 function systemPackages() {
-  const need = { git: "git", openssl: "openssl", make: "make", kubectl: "kubectl", "/usr/bin/time": "time" };
-  const missing = Object.entries(need).filter(([cmd]) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status !== 0);
+  // PostgreSQL: the server the team-backend test starts on loopback (its binaries live under
+  // /usr/lib/postgresql/<major>/bin, not on PATH).
+  const need = { git: "git", openssl: "openssl", make: "make", kubectl: "kubectl", "/usr/bin/time": "time", "/usr/lib/postgresql/*/bin/initdb": "postgresql", runuser: "util-linux" };
+  const missing = Object.entries(need).filter(([cmd]) => spawnSync("sh", ["-c", cmd.startsWith("/") ? `ls ${cmd} >/dev/null 2>&1` : `command -v ${cmd}`]).status !== 0);
   if (!missing.length) return;
   const pkgs = missing.map(([, p]) => p).filter((p) => p !== "kubectl");
   if (missing.some(([c]) => c === "kubectl")) log("kubectl is not on PATH: the machine image provides it; the cluster scripts need it");
