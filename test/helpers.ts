@@ -79,3 +79,25 @@ export function ocdpAsync(dir: string, args: string[], timeout = 120_000): Promi
       (err, out, errOut) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, out, err: errOut }));
   });
 }
+
+/** git with a fixed identity (tests commit in scratch repositories). */
+export function git(cwd: string, ...args: string[]): string {
+  return spawnSync("git", ["-c", "user.email=t@ocdp", "-c", "user.name=t", ...args], { cwd, encoding: "utf8" }).stdout.trim();
+}
+
+/** A scratch project that is a git repository with one commit ("base") of everything. */
+export function gitScratchProject(): string {
+  const dir = scratchProject();
+  git(dir, "init", "-q", "-b", "main");
+  git(dir, "add", "-A");
+  git(dir, "commit", "-qm", "base");
+  return dir;
+}
+
+/** Replaces `from` by `to` in a project file; fails the test if `from` is not there. */
+export function editFile(dir: string, file: string, from: string, to: string): void {
+  const f = join(dir, file);
+  const text = readFileSync(f, "utf8");
+  if (!text.includes(from)) throw new Error(`${file} has no ${JSON.stringify(from)}`);
+  writeFileSync(f, text.replace(from, to));
+}

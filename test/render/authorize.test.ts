@@ -1,29 +1,17 @@
 // The pull-request gate on a real git repository: who may change which claim, and what needs an admin.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { STACK_TRACE, ocdp, scratchProject } from "../helpers";
+import { STACK_TRACE, editFile, git, gitScratchProject, ocdp } from "../helpers";
 
-const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.email=t@ocdp", "-c", "user.name=t", ...args], { cwd, encoding: "utf8" }).trim();
 const LAB = "stacks/Pulumi.lab.yaml";
 const NEW_CLAIM = (owner: string, ws = "nlp") => `    - name: cs-new\n      templateId: code-server\n      workspaceId: ${ws}\n      owner: {user: ${owner}}\n`;
 
 describe("ocdp authorize (the pull-request gate)", () => {
   let dir: string;
-  const edit = (file: string, from: string, to: string) => {
-    const f = join(dir, file);
-    const text = readFileSync(f, "utf8");
-    assert.ok(text.includes(from), `${file} has ${from}`);
-    writeFileSync(f, text.replace(from, to));
-  };
-  before(() => {
-    dir = scratchProject();
-    git(dir, "init", "-q", "-b", "main");
-    git(dir, "add", "-A");
-    git(dir, "commit", "-qm", "base");
-  });
+  const edit = (file: string, from: string, to: string) => editFile(dir, file, from, to);
+  before(() => { dir = gitScratchProject(); });
   const reset = () => { git(dir, "checkout", "-q", "--", "."); git(dir, "clean", "-qfd", "--", "presets", "stacks"); };
 
   // [what, the change, who, exit code, lines the verdict must hold]

@@ -1,28 +1,16 @@
 // `ocdp diff` on real git repositories made by the test, with the real helm and kustomize.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { ocdp, scratchProject } from "../helpers";
+import { editFile, git, gitScratchProject, ocdp } from "../helpers";
 
-const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.email=t@ocdp", "-c", "user.name=t", ...args], { cwd, encoding: "utf8" }).trim();
 
 describe("ocdp diff between git refs", () => {
   let dir: string;
-  const edit = (file: string, from: string, to: string) => {
-    const f = join(dir, file);
-    const text = readFileSync(f, "utf8");
-    assert.ok(text.includes(from), `${file} has ${from}`);
-    writeFileSync(f, text.replace(from, to));
-  };
-  before(() => {
-    dir = scratchProject();
-    git(dir, "init", "-q", "-b", "main");
-    git(dir, "add", "-A");
-    git(dir, "commit", "-qm", "base");
-  });
+  const edit = (file: string, from: string, to: string) => editFile(dir, file, from, to);
+  before(() => { dir = gitScratchProject(); });
 
   it("no change: exit 0", () => {
     const r = ocdp(dir, ["diff", "--stack", "local", "--base", "HEAD"]);
