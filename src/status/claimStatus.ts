@@ -2,6 +2,7 @@
 // and the events about them. Pure: the objects in, a verdict out (the CLI fetches them with kubectl).
 import { type Endpoint, userEndpoints } from "../exposure/endpoints";
 import type { KObject } from "../render/objects";
+import { bytes } from "../usage/quantity";
 import { claimUsage } from "../usage/usage";
 
 export type State = "ready" | "progressing" | "failed" | "missing";
@@ -66,7 +67,8 @@ function pvcProblem(pvc: Obj, events: KObject[], classes: KObject[]): { fatal: b
   }
   const want = pvc.spec?.resources?.requests?.storage;
   const has = pvc.status?.capacity?.storage;
-  if (want && has && want !== has) {
+  // A volume larger than asked for is normal (a bigger PV bound); only a grown request waits for a resize.
+  if (want && has && (bytes(want) ?? 0) > (bytes(has) ?? 0)) {
     const sc = (classes as Obj[]).find((c) => c.metadata.name === pvc.spec?.storageClassName);
     if (sc && !sc.allowVolumeExpansion) return { fatal: true, reason: `${name} asks for ${want} but has ${has}: StorageClass ${sc.metadata.name} cannot expand volumes (allowVolumeExpansion is not set)` };
     const ev = latestEvent(events, "PersistentVolumeClaim", pvc.metadata.name, ["VolumeResizeFailed", "ExternalExpanding", "Resizing"]);

@@ -33,6 +33,9 @@ describe("claim status", () => {
       [deploy(1), { ...meta("PersistentVolumeClaim", "data"), spec: { storageClassName: "local-path", resources: { requests: { storage: "60Gi" } } }, status: { phase: "Bound", capacity: { storage: "50Gi" } } }],
       [], [{ ...meta("StorageClass", "local-path") } as KObject],
       "failed", /^PersistentVolumeClaim data asks for 60Gi but has 50Gi: StorageClass local-path cannot expand volumes/],
+    ["a volume larger than asked for (a bigger PV bound) is fine",
+      [deploy(1), { ...meta("PersistentVolumeClaim", "data"), spec: { storageClassName: "local-path", resources: { requests: { storage: "10Gi" } } }, status: { phase: "Bound", capacity: { storage: "200Gi" } } }],
+      [], [{ ...meta("StorageClass", "local-path") } as KObject], "ready", /^1\/1 replicas available$/],
     ["a rollout under way", [deploy(1, 2)], [], [], "progressing", /^Deployment d: 1\/2 replicas available$/],
   ];
   for (const [what, objects, events, classes, state, reason] of cases) {
