@@ -191,21 +191,28 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     }
     assert.deepEqual(get(["get", "resourcequota", "ocdp-budget", "-n", "ws-team-a"]).spec.hard,
       { "limits.nvidia.com/gpumem": "163840", "requests.nvidia.com/gpu": "4", "requests.storage": "200Gi" });
-    // The quota controller has counted what runs (cs-alice 2 GPUs, vllm-qwen 1): 3 of 4.
+    // The quota controller counts the GPUs of the namespace's running pods (cs-alice 2, vllm-qwen 1 at this point).
+    const running = () => get(["get", "pods", "-n", "ws-team-a"]).items.filter((p: Obj) => !["Succeeded", "Failed"].includes(p.status.phase) && !p.metadata.deletionTimestamp);
+    const gpusOf = (pods: Obj[]) => pods.reduce((n: number, p: Obj) => n + p.spec.containers.reduce((m: number, c: Obj) => m + Number(c.resources?.requests?.["nvidia.com/gpu"] ?? 0), 0), 0);
     let used: Obj;
-    for (let i = 0; i < 60 && used?.["requests.nvidia.com/gpu"] !== "3"; i++) {
-      await new Promise((r) => setTimeout(r, 1000));
+    let inPods = -1;
+    for (let i = 0; i < 60; i++) {
+      inPods = gpusOf(running());
       used = get(["get", "resourcequota", "ocdp-budget", "-n", "ws-team-a"]).status?.used;
+      if (used?.["requests.nvidia.com/gpu"] === String(inPods)) break;
+      await new Promise((r) => setTimeout(r, 1000));
     }
-    assert.equal(used?.["requests.nvidia.com/gpu"], "3");
+    assert.equal(used?.["requests.nvidia.com/gpu"], String(inPods), `quota used vs the pods' GPUs: ${running().map((p: Obj) => p.metadata.name).join(", ")}`);
+    assert.ok(inPods >= 1 && inPods < 4, `GPUs in use: ${inPods}`);
     const pod = join(dir, "by-hand.json");
     const podWith = (gpus: number) => writeFileSync(pod, JSON.stringify({ apiVersion: "v1", kind: "Pod", metadata: { name: `by-hand-${gpus}`, namespace: "ws-team-a" },
       spec: { containers: [{ name: "c", image: "busybox", resources: { limits: { "nvidia.com/gpu": String(gpus) } } }] } }));
-    podWith(2);
+    const over = 4 - inPods + 1;
+    podWith(over);
     const refused = kubectl(kubeconfig, ["create", "-f", pod]);
     assert.notEqual(refused.code, 0, "beyond the budget");
-    assert.match(refused.err, /exceeded quota: ocdp-budget, requested: requests\.nvidia\.com\/gpu=2, used: requests\.nvidia\.com\/gpu=3, limited: requests\.nvidia\.com\/gpu=4/);
-    podWith(1);
+    assert.match(refused.err, new RegExp(`exceeded quota: ocdp-budget, requested: requests\\.nvidia\\.com/gpu=${over}, used: requests\\.nvidia\\.com/gpu=${inPods}, limited: requests\\.nvidia\\.com/gpu=4`));
+    podWith(over - 1);
     const fits = kubectl(kubeconfig, ["create", "-f", pod]);
     assert.equal(fits.code, 0, `within the budget: ${fits.err}`);
     assert.equal(kubectl(kubeconfig, ["delete", "-f", pod, "--wait=false"]).code, 0);
