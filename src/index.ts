@@ -33,6 +33,11 @@ export = async () => {
     if (failures.length) throw new pulumi.RunError(`${failures.length} claim(s) failed to render:\n${failures.map((f) => `  - ${f.message}`).join("\n")}`);
     // Over budget: refused here, before a single resource is registered (preview and up alike).
     if (plan.issues.length) throw new ValidationError(plan.issues);
+    // Where to look when a workload does not come up: the provider's own timeout error cannot say it.
+    if (rendered.length) {
+      const t = config.cluster.timeouts?.readiness ?? "10m";
+      pulumi.log.info(`each workload has ${t} to become ready (ocdp:cluster.timeouts.readiness); if one does not, \`npx ocdp status --stack ${stack}\` says why`);
+    }
     const secrets = { kubeconfig: cfg.getSecret("kubeconfig"), registryCredentials: creds.credentials };
     const { endpoints, workloads } = deployStack(config, rendered, plan.quotas, ctx, secrets);
     return { endpoints, workloads };

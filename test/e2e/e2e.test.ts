@@ -246,6 +246,7 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     const t0 = Date.now();
     const r = await pulumi(dir, env, ["up", "--yes", "--skip-preview", "--stack", STACK]);
     assert.notEqual(r.code, 0, "2 x 8 GPUs cannot all fit beside the 3 in use on 2 x 8");
+    assert.match(r.out + r.err, /each workload has 20s to become ready \(ocdp:cluster\.timeouts\.readiness\); if one does not, `npx ocdp status --stack e2e` says why/);
     assert.ok(Date.now() - t0 < 240_000, `failed in ${Date.now() - t0} ms, not after ten minutes`);
     const st = await ocdpAsync(dir, ["status", "--stack", STACK, "--json"]);
     assert.equal(st.code, 5, st.err);
