@@ -2,9 +2,12 @@
 // child that Chart v4 / Directory v2 register, as Pulumi `transforms`. The object functions are the
 // very ones the offline executor runs (src/render), so both executors produce the same objects.
 import type * as pulumi from "@pulumi/pulumi";
+import type { UserInput } from "../catalog/userInputs";
 import type { Overlay } from "../config/types";
 import { type GuardContext, guard } from "../render/guards";
+import type { KObject } from "../render/objects";
 import { applyOverlay } from "../render/overlay";
+import { restoreStringInputsIn } from "../render/pipeline";
 
 /** Component and provider types are not Kubernetes objects: transforms only touch `kubernetes:<group>/<version>:<Kind>` children. */
 export function isKubernetesChild(args: Pick<pulumi.ResourceTransformArgs, "custom" | "type">): boolean {
@@ -17,11 +20,17 @@ export interface ChildPolicy {
   guard: GuardContext;
   /** ocdp:cluster.timeouts.readiness: how long Pulumi waits for each child to be ready. */
   readiness?: string;
+  /** The claim's inputs: string inputs that kustomize turned into numbers get their type back. */
+  inputs?: UserInput[];
 }
 
-/** What a child's props become: overlay, then guard (throws on a foreign namespace or a cluster-scoped kind). */
+/**
+ * What a child's props become: string inputs restored, overlay, then guard (throws on a foreign namespace
+ * or a cluster-scoped kind): the order of the offline executor.
+ */
 export function transformProps(props: Record<string, unknown>, policy: ChildPolicy): Record<string, unknown> {
-  return guard(applyOverlay(props, policy.overlay), policy.guard);
+  const typed = policy.inputs ? restoreStringInputsIn(policy.inputs, structuredClone(props) as KObject) : props;
+  return guard(applyOverlay(typed, policy.overlay), policy.guard);
 }
 
 /**

@@ -57,7 +57,7 @@ export class Workload extends pulumi.ComponentResource {
 
     const skip = new Set(args.skipAwaitKinds);
     const transforms: pulumi.ResourceTransform[] = [
-      childTransform({ overlay: rc.overlay, guard: guardContext(rc), readiness: args.readiness }),
+      childTransform({ overlay: rc.overlay, guard: guardContext(rc), readiness: args.readiness, inputs: rc.inputs }),
       (a) => {
         const kind = (a.props as { kind?: string })?.kind;
         if (!a.custom || !kind || !skip.has(kind)) return undefined;

@@ -60,16 +60,23 @@ export function presetObjects(rc: ResolvedClaim, objects: KObject[]): KObject[] 
  * The declared targets of string inputs get their type back; ints and booleans are left as they are.
  */
 export function restoreStringInputs(rc: Pick<ResolvedClaim, "inputs">, objects: KObject[]): KObject[] {
-  for (const input of rc.inputs.filter((i) => i.type === "string")) {
+  for (const o of objects) restoreStringInputsIn(rc.inputs, o);
+  return objects;
+}
+
+/**
+ * The same for one object (in place): what the Pulumi transforms run on each child, so that a
+ * Kustomize-only claim (kustomize.v2.Directory, no post-renderer) gets its string inputs back too.
+ */
+export function restoreStringInputsIn(inputs: ResolvedClaim["inputs"], o: KObject): KObject {
+  for (const input of inputs.filter((i) => i.type === "string")) {
     for (const t of input.targets) {
-      for (const o of objects) {
-        if (o.kind !== t.kind || (t.name && !o.metadata.name.endsWith(t.name))) continue;
-        const v = getField(o, t.fieldPath);
-        if (typeof v === "number" || typeof v === "boolean") setField(o, t.fieldPath, String(v));
-      }
+      if (o.kind !== t.kind || (t.name && !o.metadata?.name?.endsWith(t.name))) continue;
+      const v = getField(o, t.fieldPath);
+      if (typeof v === "number" || typeof v === "boolean") setField(o, t.fieldPath, String(v));
     }
   }
-  return objects;
+  return o;
 }
 
 export function guardContext(rc: ResolvedClaim): GuardContext {

@@ -48,6 +48,10 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     stackDoc = yaml.load(readFileSync(join(dir, "stacks", "Pulumi.local.yaml"), "utf8")) as Obj;
     stackDoc.config["ocdp:templates"] = templates;
     stackDoc.config["ocdp:claims"].push({ name: "cs-oci", templateId: "code-server-oci", workspaceId: "team-b", owner: { user: "alice" }, values: { storage: { size: "5Gi" } } });
+    // A Kustomize-only claim whose string input looks like a number: kustomize makes it 8, the applied
+    // env value must still be the string "8" (the API server refuses a number there).
+    stackDoc.config["ocdp:claims"].push({ name: "vllm-num", templateId: "vllm-server", workspaceId: "team-b", owner: { user: "alice" }, values: { model: "8", gpu: { count: 1, memory: 1024 }, cache: { size: "1Gi" } } });
+    stackDoc.config["ocdp:policy"].workspaces["team-b"].budget = { cpu: "8", memory: "24Gi", claims: 5 };
     // alice may claim into team-b too on this cluster (the stack adds to the project's directory).
     stackDoc.config["ocdp:access"].workspaces["team-b"].users = ["alice"];
     stackDoc.config["ocdp:policy"].workspaces["team-a"].imagePullSecrets = ["mirror"];
@@ -96,7 +100,10 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
       }
     }
     const wc = get(["get", "workloadclaims.ocdp.io", "-A"]).items;
-    assert.deepEqual(wc.map((x: Obj) => x.metadata.name).sort(), ["cs-alice", "cs-oci", "gateway", "vllm-qwen"]);
+    assert.deepEqual(wc.map((x: Obj) => x.metadata.name).sort(), ["cs-alice", "cs-oci", "gateway", "vllm-num", "vllm-qwen"]);
+    const model = (objs: Obj[]) => objs.find((o) => o.kind === "Deployment").spec.template.spec.containers[0].env.find((e: Obj) => e.name === "MODEL").value;
+    assert.equal(model(rendered["vllm-num"] as Obj[]), "8", "offline: a string");
+    assert.equal(model([get(["get", "deployment", "vllm-num-vllm-server", "-n", "ws-team-b"])]), "8", "applied through Directory: a string");
     const oci = get(["get", "workloads.ocdp.io", "cs-oci", "-n", "ws-team-b"]);
     assert.equal(oci.spec.chart.repository, "", "an oci:// chart is its own reference");
     assert.match(oci.spec.chart.name, /^oci:\/\/127\.0\.0\.1:\d+\/charts\/code-server$/);
@@ -245,7 +252,7 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     writeStack();
     const t0 = Date.now();
     const r = await pulumi(dir, env, ["up", "--yes", "--skip-preview", "--stack", STACK]);
-    assert.notEqual(r.code, 0, "2 x 8 GPUs cannot all fit beside the 3 in use on 2 x 8");
+    assert.notEqual(r.code, 0, "2 x 8 GPUs cannot all fit beside the GPUs in use on 2 x 8");
     assert.match(r.out + r.err, /each workload has 20s to become ready \(ocdp:cluster\.timeouts\.readiness\); if one does not, `npx ocdp status --stack e2e` says why/);
     assert.ok(Date.now() - t0 < 240_000, `failed in ${Date.now() - t0} ms, not after ten minutes`);
     const st = await ocdpAsync(dir, ["status", "--stack", STACK, "--json"]);
@@ -268,14 +275,20 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
   });
 });
 
-/** Every field of `want` is in `got` with the same value (quantities compared as strings). */
+/**
+ * Every field of `want` is in `got` with the same value and type: a string is not a number. Only
+ * quantities (resources, capacities, quota amounts) may differ in form: the server canonicalises them
+ * (16384Mi -> 16Gi, 2 -> "2"), so their amounts are compared.
+ */
 function assertContains(got: Obj, want: Obj, where: string, path = ""): void {
   if (want === null || typeof want !== "object") {
-    // The server canonicalises quantities (16384Mi -> 16Gi, cpu 2 -> "2"): compare their amounts.
-    const a = quantity(got);
-    const b = quantity(want);
-    if (a !== undefined && b !== undefined) assert.equal(a, b, `${where}: ${path} (${got} vs ${want})`);
-    else assert.equal(String(got), String(want), `${where}: ${path}`);
+    if (/\.(limits|requests|capacity|hard)\./.test(`${path}.`) || /\.storage$/.test(path)) {
+      const a = quantity(got);
+      const b = quantity(want);
+      if (a !== undefined && b !== undefined) return assert.equal(a, b, `${where}: ${path} (${got} vs ${want})`);
+    }
+    assert.equal(typeof got, typeof want, `${where}: ${path} is a ${typeof want} in the render, a ${typeof got} in the cluster (${JSON.stringify(want)} vs ${JSON.stringify(got)})`);
+    assert.equal(got, want, `${where}: ${path}`);
     return;
   }
   if (Array.isArray(want)) {

@@ -38,6 +38,15 @@ describe("Pulumi transforms on Chart / Directory children", () => {
     assert.ok(untimed && !(untimed instanceof Promise));
     assert.equal(untimed.opts.customTimeouts, undefined, "Pulumi's default without the setting");
   });
+  it("give string inputs their type back (Directory children have no post-renderer to do it)", () => {
+    const typed = childTransform({ ...policy, inputs: [{ name: "model", type: "string", description: "d", targets: [{ kind: "Deployment", fieldPath: "spec.template.spec.containers.[name=vllm].env.[name=MODEL].value" }] }] });
+    const dep = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "c1-vllm" }, spec: { template: { spec: { containers: [{ name: "vllm", env: [{ name: "MODEL", value: 8 }, { name: "PORT", value: 8000 }] }] } } } };
+    const r = typed(args("kubernetes:apps/v1:Deployment", dep));
+    assert.ok(r && !(r instanceof Promise));
+    const env = (r.props as any).spec.template.spec.containers[0].env; // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.deepEqual(env, [{ name: "MODEL", value: "8" }, { name: "PORT", value: 8000 }], "only the declared string input");
+    assert.equal(dep.spec.template.spec.containers[0].env[0].value, 8, "the engine's props are not mutated");
+  });
   it("leave the component itself, providers and odd props alone", () => {
     assert.equal(t(args("kubernetes:helm.sh/v4:Chart", { chart: "x" }, false)), undefined);
     assert.equal(t(args("kubernetes:helm.sh/v4:Chart", { chart: "x" })), undefined);
