@@ -11,7 +11,7 @@ import type { RenderContext, RenderedClaim } from "../render/pipeline";
 import type { WorkspaceQuota } from "../usage/quota";
 import { crdManifests } from "./crds";
 import { pullSecrets } from "./pullSecrets";
-import { persistentStage } from "./stage";
+import { helmStage, persistentStage } from "./stage";
 import { Workload } from "./workload";
 
 const packageRoot = resolve(__dirname, "..", "..", "..");
@@ -57,10 +57,11 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], quot
     component: new Workload(rc.claim.name, {
       claim: rc,
       digest,
-      postRenderer: {
+      // The staged claim is the post-renderer's only input: it never reads the stack or resolves anything.
+      postRenderer: rc.helm ? {
         command: process.execPath,
-        args: [join(packageRoot, "bin", "ocdp.js"), "post-render", "--project", ctx.projectRoot, "--stack", config.stack, "--claim", rc.claim.name],
-      },
+        args: [join(packageRoot, "bin", "ocdp.js"), "post-render", "--stage", helmStage(rc, join(ctx.projectRoot, ".ocdp", "stage"), ctx.cacheDir)],
+      } : undefined,
       stageDir: rc.helm ? undefined : persistentStage(rc, join(ctx.projectRoot, ".ocdp", "stage")),
       skipAwaitKinds: c.skipAwait ?? [],
       readiness: c.timeouts?.readiness,

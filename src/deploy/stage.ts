@@ -3,7 +3,8 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ResolvedClaim } from "../catalog/resolve";
-import { writeStage } from "../render/stage";
+import { writeStage, writeStageFiles } from "../render/stage";
+import { writeStagedClaim } from "../render/stagedClaim";
 
 export function persistentStage(rc: ResolvedClaim, stageRoot: string): string {
   const dir = join(stageRoot, rc.stack, rc.claim.name);
@@ -11,4 +12,12 @@ export function persistentStage(rc: ResolvedClaim, stageRoot: string): string {
   mkdirSync(dir, { recursive: true });
   writeStage(rc, dir);
   return dir;
+}
+
+/** A Helm-backed claim's stage for `ocdp post-render --stage` (content-addressed; see render/stagedClaim). */
+export function helmStage(rc: ResolvedClaim, stageRoot: string, cacheDir: string): string {
+  return writeStagedClaim(stageRoot, {
+    claim: rc.claim.name, stack: rc.stack, inputs: rc.inputs, presetPath: rc.preset.path,
+    ...(rc.preset.commit ? { presetCommit: rc.preset.commit } : {}), cacheDir,
+  }, (dir) => writeStageFiles(rc, dir, true));
 }

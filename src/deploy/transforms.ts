@@ -7,7 +7,7 @@ import type { Overlay } from "../config/types";
 import { type GuardContext, guard } from "../render/guards";
 import type { KObject } from "../render/objects";
 import { applyOverlay } from "../render/overlay";
-import { restoreStringInputsIn } from "../render/pipeline";
+import { restoreStringInputsIn } from "../render/stringInputs";
 
 /** Component and provider types are not Kubernetes objects: transforms only touch `kubernetes:<group>/<version>:<Kind>` children. */
 export function isKubernetesChild(args: Pick<pulumi.ResourceTransformArgs, "custom" | "type">): boolean {

@@ -14,8 +14,8 @@ export interface WorkloadArgs {
   claim: ResolvedClaim;
   /** sha256 of the objects the offline executor rendered for this claim. */
   digest: string;
-  /** The Helm post-renderer: `ocdp post-render` for this claim. */
-  postRenderer: { command: string; args: string[] };
+  /** The Helm post-renderer (Helm-backed claims): `ocdp post-render --stage <the claim's staged folder>`. */
+  postRenderer?: { command: string; args: string[] };
   /** Staged preset folder for Kustomize-only templates. */
   stageDir?: string;
   /** Kinds that get `pulumi.com/skipAwait` (e.g. PVCs on a cluster with no provisioner). */

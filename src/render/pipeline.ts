@@ -7,7 +7,7 @@ import { type GuardContext, GuardViolation, guard } from "./guards";
 import { type RenderCache, renderKey } from "./cache";
 import { chartSource, helmTemplate } from "./helm";
 import { kustomizeBuild } from "./kustomize";
-import { getField, setField } from "./fieldPath";
+import { restoreStringInputs } from "./stringInputs";
 import { type KObject, parseObjects } from "./objects";
 import { applyOverlay } from "./overlay";
 import { type Staged, stage } from "./stage";
@@ -55,29 +55,7 @@ export function presetObjects(rc: ResolvedClaim, objects: KObject[]): KObject[] 
   return restoreStringInputs(rc, objects);
 }
 
-/**
- * kustomize drops the string tag of a value that a replacement creates (`cpu: "2"` arrives as `cpu: 2`).
- * The declared targets of string inputs get their type back; ints and booleans are left as they are.
- */
-export function restoreStringInputs(rc: Pick<ResolvedClaim, "inputs">, objects: KObject[]): KObject[] {
-  for (const o of objects) restoreStringInputsIn(rc.inputs, o);
-  return objects;
-}
-
-/**
- * The same for one object (in place): what the Pulumi transforms run on each child, so that a
- * Kustomize-only claim (kustomize.v2.Directory, no post-renderer) gets its string inputs back too.
- */
-export function restoreStringInputsIn(inputs: ResolvedClaim["inputs"], o: KObject): KObject {
-  for (const input of inputs.filter((i) => i.type === "string")) {
-    for (const t of input.targets) {
-      if (o.kind !== t.kind || (t.name && !o.metadata?.name?.endsWith(t.name))) continue;
-      const v = getField(o, t.fieldPath);
-      if (typeof v === "number" || typeof v === "boolean") setField(o, t.fieldPath, String(v));
-    }
-  }
-  return o;
-}
+export { restoreStringInputs, restoreStringInputsIn } from "./stringInputs";
 
 export function guardContext(rc: ResolvedClaim): GuardContext {
   return { claim: rc.claim.name, template: rc.template.id, workspaceId: rc.claim.workspaceId, namespace: rc.namespace, clusterScopedKinds: rc.clusterScopedKinds };

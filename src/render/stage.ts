@@ -56,8 +56,13 @@ export interface Staged {
 /** Writes the stage files into `dir` (an empty folder); `rendered` is the Helm output, absent for Kustomize-only templates. */
 export function writeStage(rc: ResolvedClaim, dir: string, rendered?: string): void {
   if (rendered !== undefined) writeFileSync(join(dir, "rendered.yaml"), rendered, { mode: 0o600 });
+  writeStageFiles(rc, dir, rendered !== undefined);
+}
+
+/** values.yaml and kustomization.yaml; `hasRendered`: the kustomization lists a rendered.yaml (put there later). */
+export function writeStageFiles(rc: ResolvedClaim, dir: string, hasRendered: boolean): void {
   writeFileSync(join(dir, "values.yaml"), yaml.dump(valuesObject(rc), { noRefs: true }));
-  writeFileSync(join(dir, "kustomization.yaml"), yaml.dump(stagedKustomization(rc, dir, rendered !== undefined), { noRefs: true }));
+  writeFileSync(join(dir, "kustomization.yaml"), yaml.dump(stagedKustomization(rc, dir, hasRendered), { noRefs: true }));
 }
 
 /** A fresh temporary stage, removed by `cleanup`. */
