@@ -7,7 +7,8 @@ import { ensureProvider, type PulumiProject, pulumiCli, pulumiProject } from "..
 import { configFileArgs, moveSalt, stackFiles } from "../operate/stackFiles";
 import { endpointsTable, readEndpoints } from "./endpoints";
 import { stackStatus } from "./status";
-import { openProject, parse } from "./context";
+import { resolveStack } from "../catalog/resolve";
+import { openProject, parse, renderContext } from "./context";
 import type { Command } from "./main";
 
 const upUsage = `Usage: ocdp up [--stack <name>]   (npm run up)
@@ -57,7 +58,9 @@ export const upCommand: Command = {
     const stack = o.stack ?? LOCAL;
     const project = openProject(o.project);
     const root = project.root;
-    const config = loadStack(project, stack); // a bad stack file fails here, before anything starts
+    // A bad stack file or claim fails here, before a cluster starts or Pulumi runs.
+    const config = loadStack(project, stack);
+    await resolveStack(config, renderContext(project));
     const t0 = Date.now();
     if (stack === LOCAL && !(await clusterRunning(root))) {
       process.stderr.write("[ocdp up] starting the local cluster (npm run cluster:up)\n");

@@ -107,6 +107,15 @@ describe("ocdp render", () => {
     });
   }
 
+  it("ocdp up refuses a bad claim before it starts a cluster or touches a backend", () => {
+    const d = scratchProject();
+    writeStack(d, "local", "local", [cs("cs-bad", { gpu: { count: 99 } })]);
+    const r = ocdp(d, ["up"]);
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /stack local, claim cs-bad, field values\.gpu\.count: must be <= 8/);
+    assert.ok(!existsSync(join(d, ".cluster")) && !existsSync(join(d, ".pulumi-state")), "nothing started, nothing created");
+  });
+
   it("an unknown stack is exit 1 naming it", () => {
     const r = ocdp(dir, ["render", "--stack", "nope"]);
     assert.equal(r.code, 1);
