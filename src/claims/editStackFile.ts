@@ -87,7 +87,7 @@ export function editClaims(text: string, file: string, edit: Edit): { text: stri
   if (!seq || seq.flow || items.length === 0 || !items.every((i) => isMap(i) && (i as YAMLMap).range)) {
     // No block list to splice into (absent, `[]`, or flow style): the document is edited and written
     // whole, which keeps comments and order but may respace.
-    const list = (seq ? (seq.toJSON() as unknown[]) : []).filter(() => true);
+    const list = seq ? (seq.toJSON() as unknown[]) : [];
     if (edit.op === "add") list.push(edit.claim);
     else if (edit.op === "rm") list.splice(index, 1);
     else {
@@ -112,9 +112,10 @@ export function editClaims(text: string, file: string, edit: Edit): { text: stri
       out = `${before}\n${itemText(node, indent)}${text.slice(before.length)}`;
       if (!out.endsWith("\n")) out += "\n";
     } else if (edit.op === "rm") {
-      const from = startOf(index);
-      const to = index + 1 < items.length ? startOf(index + 1) : lineStart(text, endOf(index)) === endOf(index) ? endOf(index) : text.indexOf("\n", endOf(index) - 1) + 1 || text.length;
-      out = text.slice(0, from) + text.slice(to);
+      // To the next item, or for the last one to the end of the line its range ends on.
+      const nl = text.indexOf("\n", endOf(index) - 1);
+      const to = index + 1 < items.length ? startOf(index + 1) : nl < 0 ? text.length : nl + 1;
+      out = text.slice(0, startOf(index)) + text.slice(to);
     } else {
       // Each path set in place: other keys, their order, style and comments stay.
       const node = items[index] as YAMLMap;

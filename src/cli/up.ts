@@ -8,6 +8,7 @@ import { configFileArgs, moveSalt, stackFiles } from "../operate/stackFiles";
 import { endpointsTable, readEndpoints } from "./endpoints";
 import { stackStatus } from "./status";
 import { resolveStack } from "../catalog/resolve";
+import { toolPath } from "../render/tools";
 import { openProject, parse, renderContext } from "./context";
 import type { Command } from "./main";
 
@@ -41,9 +42,15 @@ async function stackExists(p: PulumiProject, stack: string): Promise<boolean> {
   return (JSON.parse(String(r.stdout) || "[]") as { name: string }[]).some((s) => s.name === stack || s.name.endsWith(`/${stack}`));
 }
 
+/** `npm run cluster:up|down` for the project, its output on the terminal. */
+async function localCluster(root: string, verb: "up" | "down"): Promise<boolean> {
+  const c = await execa(process.execPath, [join(root, "scripts", "cluster.mjs"), verb], { cwd: root, reject: false, stdio: "inherit" });
+  return c.exitCode === 0;
+}
+
 /** `pulumi <args>` with its live output on the terminal, and the output kept to read the summary. */
 async function live(p: PulumiProject, args: string[]): Promise<{ code: number; out: string }> {
-  const child = execa(join(p.root, ".tools", "bin", "pulumi"), args, { cwd: p.root, env: p.env, extendEnv: false, reject: false, all: true });
+  const child = execa(toolPath("pulumi", p.root), args, { cwd: p.root, env: p.env, extendEnv: false, reject: false, all: true });
   let out = "";
   child.all?.on("data", (c: Buffer) => { out += c; process.stdout.write(c); });
   const r = await child;
@@ -64,8 +71,7 @@ export const upCommand: Command = {
     const t0 = Date.now();
     if (stack === LOCAL && !(await clusterRunning(root))) {
       process.stderr.write("[ocdp up] starting the local cluster (npm run cluster:up)\n");
-      const c = await execa(process.execPath, [join(root, "scripts", "cluster.mjs"), "up"], { cwd: root, reject: false, stdio: "inherit" });
-      if (c.exitCode !== 0) return 1;
+      if (!(await localCluster(root, "up"))) return 1;
     }
     const p = pulumiProject(root);
     process.stderr.write(`[ocdp up] backend ${p.backend}; passphrase from ${p.passphraseFrom}\n`);
@@ -120,8 +126,7 @@ export const downCommand: Command = {
       }
     } else process.stderr.write(`[ocdp down] stack ${stack} has no state in ${p.backend}\n`);
     if (stack === LOCAL) {
-      const c = await execa(process.execPath, [join(root, "scripts", "cluster.mjs"), "down"], { cwd: root, reject: false, stdio: "inherit" });
-      if (c.exitCode !== 0) return 1;
+      if (!(await localCluster(root, "down"))) return 1;
       process.stderr.write("[ocdp down] the local cluster is stopped; its data (volumes included) went with it\n");
     }
     return 0;

@@ -2,7 +2,7 @@ import { formatIssues } from "../config/errors";
 import { planStack } from "../render/plan";
 import { formatAmount, limitOf, scopes } from "../usage/budget";
 import { type Amounts, type ClaimUsage, RESOURCES, type Resource, sum } from "../usage/usage";
-import type { Budget } from "../config/types";
+import type { Budget, Policy } from "../config/types";
 import { openStack, parse, requireOpt } from "./context";
 import type { Command } from "./main";
 
@@ -38,9 +38,9 @@ function table(rows: Row[], plain = false): string {
   return lines.map((l) => l.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
 }
 
-function rowsOf(config: Parameters<typeof scopes>[0], usages: ClaimUsage[]): Row[] {
-  const budgets = new Map(scopes(config, usages).map((s) => [s.label, s.budget]));
-  const workspaces = [...new Set([...usages.map((u) => u.workspace), ...Object.keys(config.workspaces ?? {})])].sort();
+function rowsOf(policy: Policy, usages: ClaimUsage[]): Row[] {
+  const budgets = new Map(scopes(policy, usages).map((s) => [s.label, s.budget]));
+  const workspaces = [...new Set([...usages.map((u) => u.workspace), ...Object.keys(policy.workspaces ?? {})])].sort();
   return [
     ...workspaces.map((ws) => ({ scope: ws, used: sum(usages.filter((u) => u.workspace === ws)), budget: budgets.get(`workspace ${ws}`) })),
     { scope: "(cluster)", used: sum(usages), budget: budgets.get("cluster") },

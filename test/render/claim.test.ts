@@ -1,7 +1,7 @@
 // `ocdp claim add|set|rm` edits a stack file in place (only the claim's lines change), after the same
 // validation as `ocdp render`; `ocdp templates` lists what a claim may set.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, beforeEach, describe, it } from "node:test";
 import { ocdp, readYaml, scratchProject } from "../helpers";
@@ -12,7 +12,7 @@ describe("ocdp claim", () => {
   const file = () => join(dir, "stacks", "Pulumi.lab.yaml");
   const text = () => readFileSync(file(), "utf8");
   before(() => { dir = scratchProject(); original = readFileSync(join(dir, "stacks", "Pulumi.lab.yaml"), "utf8"); });
-  beforeEach(() => require("node:fs").writeFileSync(file(), original));
+  beforeEach(() => writeFileSync(file(), original));
   const lines = (s: string) => s.split("\n");
   /** Lines of `after` not in `before` and the other way round, in order. */
   const changed = (a: string, b: string) => ({ removed: lines(a).filter((l) => !lines(b).includes(l)), added: lines(b).filter((l) => !lines(a).includes(l)) });
@@ -50,6 +50,12 @@ describe("ocdp claim", () => {
     assert.equal(removed[0], "    - name: vllm-llama");
     assert.equal(lines(original).length - lines(text()).length, 8);
     assert.ok(!readYaml(file()).config["ocdp:claims"].some((c: { name: string }) => c.name === "vllm-llama"));
+  });
+
+  it("rm of the last claim leaves the file ending where the claim before it ended", () => {
+    const r = ocdp(dir, ["claim", "rm", "--stack", "lab", "--name", "gateway"]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(text(), original.slice(0, original.indexOf("    - name: gateway")));
   });
 
   it("--dry-run prints the unified diff and writes nothing", () => {
