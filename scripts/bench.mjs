@@ -1,55 +1,30 @@
 #!/usr/bin/env node
-// npm run bench [-- N]: N synthetic claims (default 1000) over the three apps and ten workspaces,
-// measured in one run on this machine: (1) the naive loop a user would script (sequential helm
-// template | kustomize build of a staged preset, no cache), (2) `ocdp render` cold, (3) again with
-// nothing changed, (4) after changing one claim's values; wall time and peak RSS (GNU time) of each.
-// Prints a table with ratios and writes bench/results.json.
-import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
-import { dirname, join, resolve } from "node:path";
+// npm run bench [-- --offline N] [-- --pulumi 100,300]: synthetic claims over the three apps and ten
+// workspaces, measured in one run on this machine.
+// Offline (N claims, default 1000): (1) the naive loop a user would script (sequential helm template |
+// kustomize build of a staged preset, no cache), (2) `ocdp render` cold, (3) again with nothing changed,
+// (4) after changing one claim's values; wall time and peak RSS (GNU time) of each.
+// The real executor (each size, default 100 and 300 claims; scripts/bench-pulumi.mjs): pulumi preview
+// and up of this program against a baseline program applying the same pre-rendered objects.
+// `--offline 0` or `--pulumi ""` skips a part. Prints tables with ratios and writes bench/results.json
+// (a part not run keeps its previous figures).
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
+import { claims, root, scratch, table, writeStack } from "./bench-common.mjs";
+import { benchPulumi } from "./bench-pulumi.mjs";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(join(root, "package.json"));
-const yaml = require("js-yaml");
-const N = Number(process.argv[2] ?? 1000);
 
-function scratch() {
-  const dir = mkdtempSync(join(tmpdir(), "ocdp-bench-"));
-  for (const f of execFileSync("git", ["ls-files", "-z"], { cwd: root }).toString().split("\0").filter(Boolean)) {
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    cpSync(join(root, f), join(dir, f));
-  }
-  for (const keep of ["node_modules", "dist", ".tools"]) symlinkSync(join(root, keep), join(dir, keep));
-  return dir;
-}
-
-function claims(n, bump = -1) {
-  return Array.from({ length: n }, (_, i) => {
-    const ws = `team-${i % 10}`;
-    const k = i === bump ? 1 : 0;
-    switch (i % 3) {
-      case 0: return { name: `cs-${i}`, templateId: "code-server", workspaceId: ws, owner: { user: "alice" },
-        values: { gpu: { count: (i + k) % 4, memory: 1024 * (i % 8), cores: (i * 7) % 101 }, storage: { size: `${10 + (i % 50)}Gi` } } };
-      case 1: return { name: `vllm-${i}`, templateId: "vllm-server", workspaceId: ws, owner: { user: "bob" },
-        values: { gpu: { count: 1 + ((i + k) % 2) }, cache: { size: `${20 + (i % 80)}Gi` } } };
-      default: return { name: `llm-${i}`, templateId: "litellm", workspaceId: ws, owner: { user: "carol" },
-        values: { upstream: { apiBase: `http://vllm-${i - 1}-vllm-server.ws-${ws}.svc:8000/v1` }, replicas: 1 + ((i + k) % 3) } };
-    }
-  });
-}
-
-function writeStack(dir, list) {
-  const base = yaml.load(readFileSync(join(dir, "stacks", "Pulumi.local.yaml"), "utf8"));
-  base.config["ocdp:claims"] = list;
-  // Synthetic workspaces open to both groups, and no budgets: the bench measures rendering, not refusals.
-  base.config["ocdp:access"] = { workspaces: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`team-${i}`, { groups: ["ml-team", "platform"] }])) };
-  const { budget: _, workspaces: __, ...policy } = base.config["ocdp:policy"];
-  base.config["ocdp:policy"] = policy;
-  writeFileSync(join(dir, "stacks", "Pulumi.bench.yaml"), yaml.dump(base));
-}
+const opt = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const N = Number(opt("offline", "1000"));
+const PULUMI_SIZES = String(opt("pulumi", "100,300")).split(",").filter(Boolean).map(Number);
 
 /** Wall seconds and peak RSS (MiB, the largest process of the tree) of one command. */
 function measure(label, cmd, args, opts) {
@@ -67,11 +42,11 @@ if (process.argv[2] === "--naive") {
   // a staged preset, with the real tools and no cache, no parallelism.
   const [dir, stack] = process.argv.slice(3);
   process.chdir(dir);
-  const { loadProject, loadStack } = require(join(root, "dist/src/config/load.js"));
-  const { resolveStack } = require(join(root, "dist/src/catalog/resolve.js"));
-  const { helmTemplate } = require(join(root, "dist/src/render/helm.js"));
-  const { stage } = require(join(root, "dist/src/render/stage.js"));
-  const { kustomizeBuild } = require(join(root, "dist/src/render/kustomize.js"));
+  const { loadProject, loadStack } = require(join(dir, "dist/src/config/load.js"));
+  const { resolveStack } = require(join(dir, "dist/src/catalog/resolve.js"));
+  const { helmTemplate } = require(join(dir, "dist/src/render/helm.js"));
+  const { stage } = require(join(dir, "dist/src/render/stage.js"));
+  const { kustomizeBuild } = require(join(dir, "dist/src/render/kustomize.js"));
   const project = loadProject(dir);
   const ctx = { projectRoot: dir, cacheDir: join(dir, ".ocdp", "naive") };
   const list = await resolveStack(loadStack(project, stack), ctx);
@@ -86,35 +61,71 @@ if (process.argv[2] === "--naive") {
   process.exit(0);
 }
 
-const dir = scratch();
-writeStack(dir, claims(N));
-const env = { ...process.env, OCDP_CACHE_DIR: join(dir, ".ocdp", "cache") };
-const ocdp = (out) => [join(root, "bin", "ocdp.js"), "render", "--stack", "bench", "--out", join(dir, out)];
-process.stderr.write(`[bench] ${N} claims in ${dir}\n`);
-const naive = measure("naive loop (sequential helm | kustomize)", process.execPath, [fileURLToPath(import.meta.url), "--naive", dir, "bench"], { env });
-const cold = measure("ocdp render, cold cache", process.execPath, ocdp("out-cold"), { cwd: dir, env });
-const warm = measure("ocdp render, nothing changed", process.execPath, ocdp("out-warm"), { cwd: dir, env });
-writeStack(dir, claims(N, 4));
-const one = measure("ocdp render, one claim changed", process.execPath, ocdp("out-one"), { cwd: dir, env });
+function offline() {
+  const dir = scratch();
+  writeStack(dir, claims(N));
+  const env = { ...process.env, OCDP_CACHE_DIR: join(dir, ".ocdp", "cache") };
+  const ocdp = (out) => [join(dir, "bin", "ocdp.js"), "render", "--stack", "bench", "--out", join(dir, out)];
+  process.stderr.write(`[bench] ${N} claims in ${dir}\n`);
+  const naive = measure("naive loop (sequential helm | kustomize)", process.execPath, [fileURLToPath(import.meta.url), "--naive", dir, "bench"], { env });
+  const cold = measure("ocdp render, cold cache", process.execPath, ocdp("out-cold"), { cwd: dir, env });
+  const warm = measure("ocdp render, nothing changed", process.execPath, ocdp("out-warm"), { cwd: dir, env });
+  writeStack(dir, claims(N, 4));
+  const one = measure("ocdp render, one claim changed", process.execPath, ocdp("out-one"), { cwd: dir, env });
+  return {
+    date: new Date().toISOString(), claims: N,
+    runs: [naive, cold, warm, one],
+    ratios: {
+      coldOverNaive: +(cold.seconds / naive.seconds).toFixed(3),
+      unchangedOverNaive: +(warm.seconds / naive.seconds).toFixed(4),
+      oneChangeOverNaive: +(one.seconds / naive.seconds).toFixed(4),
+      naivePerClaimMs: +((naive.seconds * 1000) / N).toFixed(1),
+    },
+    targets: { coldAtMostHalfNaive: cold.seconds <= 0.5 * naive.seconds, unchangedUnder1s: warm.seconds <= 1,
+      oneChangeUnder1sPlusOneRender: one.seconds <= 1 + (naive.seconds / N) },
+  };
+}
 
+const file = join(root, "bench", "results.json");
+let previous = {};
+try { previous = JSON.parse(readFileSync(file, "utf8")); } catch { /* first run */ }
 const results = {
-  date: new Date().toISOString(), claims: N,
+  date: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-  runs: [naive, cold, warm, one],
-  ratios: {
-    coldOverNaive: +(cold.seconds / naive.seconds).toFixed(3),
-    unchangedOverNaive: +(warm.seconds / naive.seconds).toFixed(4),
-    oneChangeOverNaive: +(one.seconds / naive.seconds).toFixed(4),
-    naivePerClaimMs: +((naive.seconds * 1000) / N).toFixed(1),
-  },
-  targets: { coldAtMostHalfNaive: cold.seconds <= 0.5 * naive.seconds, unchangedUnder1s: warm.seconds <= 1,
-    oneChangeUnder1sPlusOneRender: one.seconds <= 1 + (naive.seconds / N) },
+  offline: N > 0 ? offline() : previous.offline,
+  pulumi: previous.pulumi && !PULUMI_SIZES.length ? previous.pulumi : {},
 };
+if (results.offline) {
+  const o = results.offline;
+  process.stdout.write(`offline, ${o.claims} claims:\n${table([["run", "seconds", "peak RSS MiB", "vs naive"],
+    ...o.runs.map((r) => [r.label, r.seconds.toFixed(2), r.peakRssMiB, (r.seconds / o.runs[0].seconds).toFixed(3)])])}\n`);
+  process.stdout.write(`targets: ${JSON.stringify(o.targets)}\n\n`);
+}
+for (const n of PULUMI_SIZES) {
+  results.pulumi[n] = await benchPulumi(n);
+  mkdirSync(join(root, "bench"), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`); // each size kept as soon as it is measured
+}
+const sizes = Object.keys(results.pulumi ?? {});
+if (sizes.length) {
+  const steps = [["previewEmpty", "pulumi preview, empty state"], ["up", "pulumi up"], ["previewNoChange", "pulumi preview, nothing changed"],
+    ["upNoChange", "pulumi up, nothing changed"], ["upOneChange", "pulumi up, one claim changed"]];
+  const rows = [["run", ...sizes.flatMap((n) => [`${n}: program s`, `${n}: baseline s`, `${n}: ratio`])]];
+  for (const [k, label] of steps) {
+    rows.push([label, ...sizes.flatMap((n) => { const r = results.pulumi[n]; return [r.program[k].seconds.toFixed(1), r.baseline[k].seconds.toFixed(1), `${r.ratios[`${k}OverBaseline`]}x`]; })]);
+  }
+  rows.push(["peak RSS MiB, program / provider (up)", ...sizes.flatMap((n) => { const r = results.pulumi[n]; return [`${r.program.up.programPeakRssMiB} / ${r.program.up.providerPeakRssMiB}`, `${r.baseline.up.programPeakRssMiB} / ${r.baseline.up.providerPeakRssMiB}`, ""]; })]);
+  rows.push(["state KB per claim", ...sizes.flatMap((n) => { const r = results.pulumi[n]; return [r.program.state.kbPerClaim, r.baseline.state.kbPerClaim, (r.program.state.kbPerClaim / r.baseline.state.kbPerClaim).toFixed(2) + "x"]; })]);
+  rows.push(["claims ready after up", ...sizes.flatMap((n) => { const r = results.pulumi[n]; return [`${r.program.ready.ready}/${n} in ${r.program.ready.seconds}s`, `${r.baseline.ready.ready}/${n} in ${r.baseline.ready.seconds}s`, ""]; })]);
+  process.stdout.write(`the real executor (pulumi, local cluster):\n${table(rows)}\n`);
+  if (sizes.length > 1) {
+    const [a, b] = [sizes[0], sizes[sizes.length - 1]];
+    const per = (n, k) => results.pulumi[n].program[k].seconds / n;
+    results.linearity = Object.fromEntries(steps.map(([k]) => [`${k}PerClaim${b}Over${a}`, +(per(b, k) / per(a, k)).toFixed(2)]));
+    process.stdout.write(`cost per claim at ${b} over ${a} (1.0 = linear): ${JSON.stringify(results.linearity)}\n`);
+  }
+  for (const n of sizes) process.stdout.write(`targets at ${n}: ${JSON.stringify(results.pulumi[n].targets)}\n`);
+}
 mkdirSync(join(root, "bench"), { recursive: true });
-writeFileSync(join(root, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-const rows = [["run", "seconds", "peak RSS MiB", "vs naive"],
-  ...results.runs.map((r) => [r.label, r.seconds.toFixed(2), String(r.peakRssMiB), (r.seconds / naive.seconds).toFixed(3)])];
-const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-process.stdout.write(`${rows.map((r) => `| ${r.map((c, i) => c.padEnd(w[i])).join(" | ")} |`).join("\n")}\n`);
-process.stdout.write(`targets: ${JSON.stringify(results.targets)}\nwritten to bench/results.json\n`);
-if (!existsSync(join(root, "bench", "results.json"))) process.exit(1);
+writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write("written to bench/results.json\n");

@@ -3,7 +3,11 @@
 // kube-controller-manager, kube-scheduler and kwok (simulated nodes that run pods). Ports are chosen
 // free at start; certificates, a token, a kubeconfig, pids and logs live in the cluster folder
 // (default .cluster/, git-ignored). `down` stops every process and checks no port stays bound.
-//   node scripts/cluster.mjs up [--dir D] [--nodes N]     node scripts/cluster.mjs down [--dir D]
+// The cluster is sized to what it must serve: `--stack S` counts the stack's rendered PersistentVolumeClaims,
+// GPUs and pods (`ocdp render`/`ocdp usage`), or `--gpus`, `--pods`, `--volumes` say it directly; nodes
+// (8 GPUs, 110 pods each) and pre-made volumes follow, never fewer than the defaults (2 nodes, 16 volumes).
+//   node scripts/cluster.mjs up [--dir D] [--nodes N] [--stack S | --gpus G --pods P --volumes V]
+//   node scripts/cluster.mjs down [--dir D]
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -91,7 +95,44 @@ function kubectl(kcfg, args, input) {
   return execFileSync("kubectl", ["--kubeconfig", kcfg, ...args], { encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"] });
 }
 
-export async function up({ dir = join(root, ".cluster"), nodes = 2 } = {}) {
+const GPUS_PER_NODE = 8;
+const PODS_PER_NODE = 110;
+const VOLUME_GI = 200;
+
+/**
+ * What a stack needs of the cluster, from its render: volumes (one per PVC, and per replica of a
+ * StatefulSet's volumeClaimTemplates), GPUs (`ocdp usage`, the same count as the budgets), pods.
+ */
+export function sizeForStack(stack, project = root) {
+  const ocdp = (args) => execFileSync(process.execPath, [join(project, "bin", "ocdp.js"), ...args], { cwd: project, encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "pipe"] });
+  const rendered = JSON.parse(ocdp(["render", "--stack", stack, "--format", "json"]));
+  let volumes = 0;
+  let pods = 0;
+  for (const objects of Object.values(rendered)) {
+    for (const o of Array.isArray(objects) ? objects : [objects]) {
+      const replicas = o.spec?.replicas ?? 1;
+      if (o.kind === "PersistentVolumeClaim") volumes++;
+      if (o.kind === "StatefulSet") volumes += replicas * (o.spec.volumeClaimTemplates?.length ?? 0);
+      if (["Deployment", "StatefulSet", "ReplicaSet"].includes(o.kind)) pods += replicas;
+      if (o.kind === "Job") pods += o.spec?.parallelism ?? 1;
+      if (o.kind === "Pod") pods++;
+    }
+  }
+  const usage = JSON.parse(ocdp(["usage", "--stack", stack, "--json"]));
+  const gpus = Object.values(usage.workspaces).reduce((n, w) => n + (w["nvidia.com/gpu"]?.used ?? 0), 0);
+  return { volumes, gpus, pods };
+}
+
+/** Nodes and volumes for a demand; the defaults are the floor. */
+export function capacityFor({ nodes = 2, gpus = 0, pods = 0, volumes = 0 } = {}) {
+  return {
+    nodes: Math.max(nodes, Math.ceil(gpus / GPUS_PER_NODE), Math.ceil(pods / PODS_PER_NODE)),
+    volumes: Math.max(16, volumes),
+  };
+}
+
+export async function up({ dir = join(root, ".cluster"), nodes: minNodes = 2, gpus = 0, pods = 0, volumes: wantVolumes = 0 } = {}) {
+  const { nodes, volumes: volumeCount } = capacityFor({ nodes: minNodes, gpus, pods, volumes: wantVolumes });
   dir = resolve(dir);
   if (existsSync(join(dir, "state.json"))) await down({ dir });
   const t0 = Date.now();
@@ -141,13 +182,14 @@ export async function up({ dir = join(root, ".cluster"), nodes = 2 } = {}) {
       "--node-lease-duration-seconds=40",
       ...["node-initialize.yaml", "node-heartbeat-with-lease.yaml", "pod-ready.yaml", "pod-complete.yaml", "pod-delete.yaml"].flatMap((f) => ["-c", join(stages, f)])]);
     save();
+    const nodeCapacity = { cpu: "32", memory: "256Gi", pods: String(PODS_PER_NODE), "nvidia.com/gpu": String(GPUS_PER_NODE),
+      "nvidia.com/gpumem": String(GPUS_PER_NODE * 81920), "nvidia.com/gpucores": String(GPUS_PER_NODE * 100) };
     const nodeList = Array.from({ length: nodes }, (_, i) => ({
       apiVersion: "v1", kind: "Node",
       metadata: { name: `kwok-node-${i}`, labels: { "kubernetes.io/hostname": `kwok-node-${i}`, type: "kwok" },
         annotations: { "kwok.x-k8s.io/node": "fake", "node.alpha.kubernetes.io/ttl": "0" } },
       spec: {},
-      status: { allocatable: { cpu: "32", memory: "256Gi", pods: "110", "nvidia.com/gpu": "8", "nvidia.com/gpumem": "655360", "nvidia.com/gpucores": "800" },
-        capacity: { cpu: "32", memory: "256Gi", pods: "110", "nvidia.com/gpu": "8", "nvidia.com/gpumem": "655360", "nvidia.com/gpucores": "800" } },
+      status: { allocatable: nodeCapacity, capacity: nodeCapacity },
     }));
     kubectl(kcfg, ["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: nodeList }));
     await waitFor("kwok nodes Ready", () => {
@@ -158,10 +200,10 @@ export async function up({ dir = join(root, ".cluster"), nodes = 2 } = {}) {
     });
     // No volume provisioner runs here: a pool of pre-made volumes of the `local-path` class (the k3s
     // class the presets use) lets the PV controller bind claims, so pods schedule as on a real cluster.
-    const volumes = Array.from({ length: 16 }, (_, i) => ({
+    const volumes = Array.from({ length: volumeCount }, (_, i) => ({
       apiVersion: "v1", kind: "PersistentVolume",
       metadata: { name: `local-pv-${i}`, labels: { type: "kwok" } },
-      spec: { capacity: { storage: "200Gi" }, accessModes: ["ReadWriteOnce"], persistentVolumeReclaimPolicy: "Retain",
+      spec: { capacity: { storage: `${VOLUME_GI}Gi` }, accessModes: ["ReadWriteOnce"], persistentVolumeReclaimPolicy: "Retain",
         storageClassName: "local-path", hostPath: { path: `/var/ocdp/pv-${i}` } },
     }));
     kubectl(kcfg, ["apply", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items: [
@@ -171,7 +213,7 @@ export async function up({ dir = join(root, ".cluster"), nodes = 2 } = {}) {
       try { kubectl(kcfg, ["get", "serviceaccount", "default", "-n", "default"]); return true; } catch { return false; }
     });
     const version = JSON.parse(kubectl(kcfg, ["version", "-o", "json"])).serverVersion.gitVersion;
-    log(`up in ${((Date.now() - t0) / 1000).toFixed(1)}s: ${state.server} (Kubernetes ${version}, ${nodes} kwok nodes), kubeconfig ${kcfg}`);
+    log(`up in ${((Date.now() - t0) / 1000).toFixed(1)}s: ${state.server} (Kubernetes ${version}, ${nodes} kwok nodes: ${nodes * GPUS_PER_NODE} GPUs, ${nodes * PODS_PER_NODE} pods; ${volumeCount} volumes of ${VOLUME_GI}Gi), kubeconfig ${kcfg}`);
     if (version !== `v${K8S}`) throw new Error(`API server reports ${version}, expected v${K8S}`);
     return { ...state, kubeconfig: kcfg };
   } catch (e) {
@@ -211,11 +253,27 @@ export async function down({ dir = join(root, ".cluster") } = {}) {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [cmd, ...rest] = process.argv.slice(2);
   const opt = (n) => { const i = rest.indexOf(`--${n}`); return i >= 0 ? rest[i + 1] : undefined; };
-  const args = { ...(opt("dir") ? { dir: opt("dir") } : {}), ...(opt("nodes") ? { nodes: Number(opt("nodes")) } : {}) };
+  const num = (n) => {
+    if (opt(n) === undefined) return {};
+    const v = Number(opt(n));
+    if (!Number.isInteger(v) || v < 0) { process.stderr.write(`[cluster] --${n} must be a whole number\n`); process.exit(2); }
+    return { [n]: v };
+  };
   const fn = cmd === "up" ? up : cmd === "down" ? down : undefined;
   if (!fn) {
-    process.stderr.write("usage: node scripts/cluster.mjs up|down [--dir D] [--nodes N]\n");
+    process.stderr.write("usage: node scripts/cluster.mjs up [--dir D] [--nodes N] [--stack S | --gpus G --pods P --volumes V] | down [--dir D]\n");
     process.exit(2);
   }
+  let demand = {};
+  if (opt("stack")) {
+    try {
+      demand = sizeForStack(opt("stack"));
+    } catch (e) {
+      process.stderr.write(`[cluster] cannot size for stack ${opt("stack")}: ${(e.stderr || e.message).toString().trim()}\n`);
+      process.exit(1);
+    }
+    log(`stack ${opt("stack")} needs ${demand.gpus} GPUs, ${demand.pods} pods, ${demand.volumes} volumes`);
+  }
+  const args = { ...(opt("dir") ? { dir: opt("dir") } : {}), ...num("nodes"), ...demand, ...num("gpus"), ...num("pods"), ...num("volumes") };
   fn(args).then(() => process.exit(0), (e) => { process.stderr.write(`[cluster] ${e.message}\n`); process.exit(1); });
 }

@@ -42,9 +42,10 @@ async function stackExists(p: PulumiProject, stack: string): Promise<boolean> {
   return (JSON.parse(String(r.stdout) || "[]") as { name: string }[]).some((s) => s.name === stack || s.name.endsWith(`/${stack}`));
 }
 
-/** `npm run cluster:up|down` for the project, its output on the terminal. */
+/** `npm run cluster:up|down` for the project, its output on the terminal; up is sized to the local stack. */
 async function localCluster(root: string, verb: "up" | "down"): Promise<boolean> {
-  const c = await execa(process.execPath, [join(root, "scripts", "cluster.mjs"), verb], { cwd: root, reject: false, stdio: "inherit" });
+  const args = verb === "up" ? ["up", "--stack", LOCAL] : ["down"];
+  const c = await execa(process.execPath, [join(root, "scripts", "cluster.mjs"), ...args], { cwd: root, reject: false, stdio: "inherit" });
   return c.exitCode === 0;
 }
 

@@ -1,0 +1,240 @@
+// The real executor measured: N claims through `pulumi preview`/`up` of this program on the local
+// cluster (sized to the stack), and in the same run a baseline Pulumi program that applies the very same
+// pre-rendered objects (what `ocdp render` prints, the namespaces, the CRDs and the WorkloadClaim/Workload
+// records as the API server holds them) through `kubernetes.yaml.v2.ConfigGroup`, each on a fresh
+// cluster. Wall time, peak RSS per process kind (sampled from /proc), checkpoint size and what it holds.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { claims, root, scratch, writeStack } from "./bench-common.mjs";
+import { down as clusterDown, sizeForStack, up as clusterUp } from "./cluster.mjs";
+
+const require = createRequire(join(root, "package.json"));
+const log = (m) => process.stderr.write(`[bench] ${m}\n`);
+const PROVIDER = JSON.parse(readFileSync(join(root, "node_modules", "@pulumi", "kubernetes", "package.json"), "utf8")).version;
+const PULUMI = join(root, ".tools", "bin", "pulumi");
+/** Every pulumi command is bounded; a wait that runs out fails the bench and says which. */
+const STEP_TIMEOUT_MS = 30 * 60_000;
+
+function pulumiEnv(dir, extra = {}) {
+  mkdirSync(join(dir, ".bench-state"), { recursive: true });
+  return {
+    ...process.env, PATH: `${join(root, ".tools", "bin")}:${process.env.PATH}`,
+    PULUMI_HOME: join(dir, ".bench-home"), PULUMI_BACKEND_URL: `file://${join(dir, ".bench-state")}`,
+    PULUMI_CONFIG_PASSPHRASE: "", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_IGNORE_AMBIENT_PLUGINS: "true", NO_COLOR: "1", OCDP_CACHE_DIR: join(dir, ".ocdp", "cache"), ...extra,
+  };
+}
+
+/** What a process is, from its command line: the kinds whose peak RSS the bench reports. */
+function kindOf(cmdline) {
+  if (/pulumi-resource-kubernetes/.test(cmdline[0] ?? "")) return "provider";
+  if (cmdline.some((a) => a.includes("post-render"))) return "postRenderer";
+  if (cmdline.some((a) => /@pulumi[/\\]pulumi[/\\]cmd[/\\]run/.test(a))) return "program";
+  if (/(^|\/)pulumi$/.test(cmdline[0] ?? "")) return "engine";
+  return undefined;
+}
+
+/** Samples /proc every 200 ms: the largest VmHWM per kind, and how many post-renderer processes ran. */
+function sampler(prefix) {
+  const peak = {};
+  const seen = new Set();
+  const tick = () => {
+    for (const pid of readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean);
+        if (!cmdline.some((a) => a.startsWith(prefix)) && !/pulumi/.test(cmdline[0] ?? "")) continue;
+        const kind = kindOf(cmdline);
+        if (!kind) continue;
+        const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+        peak[kind] = Math.max(peak[kind] ?? 0, hwm);
+        if (kind === "postRenderer") seen.add(pid);
+      } catch { /* gone */ }
+    }
+  };
+  const timer = setInterval(tick, 200);
+  return () => {
+    clearInterval(timer);
+    return { ...Object.fromEntries(Object.entries(peak).map(([k, v]) => [`${k}PeakRssMiB`, Math.round(v / 1024)])), postRenderers: seen.size };
+  };
+}
+
+function runPulumi(cwd, env, args) {
+  return new Promise((resolve) => {
+    const p = spawn(PULUMI, [...args, "--non-interactive", "--color", "never"], { cwd, env });
+    let out = "";
+    p.stdout.on("data", (c) => { out += c; });
+    p.stderr.on("data", (c) => { out += c; });
+    const timer = setTimeout(() => p.kill("SIGTERM"), STEP_TIMEOUT_MS);
+    p.on("close", (code) => { clearTimeout(timer); resolve({ code, out }); });
+  });
+}
+
+/** One measured pulumi command; `check(out)` says what its output must show (or throws). */
+async function step(label, cwd, env, args, check = () => {}) {
+  const stop = sampler(cwd);
+  const t0 = process.hrtime.bigint();
+  const r = await runPulumi(cwd, env, args);
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const rss = stop();
+  if (r.code !== 0) throw new Error(`${label} failed (exit ${r.code}):\n${r.out.slice(-3000)}`);
+  check(r.out);
+  const changes = /Resources:\n([\s\S]*?)\n\n/.exec(r.out)?.[1]?.replace(/\s+/g, " ").trim();
+  log(`${label}: ${seconds.toFixed(1)} s ${JSON.stringify(rss)}${changes ? ` [${changes}]` : ""}`);
+  return { seconds: +seconds.toFixed(2), ...rss, ...(changes ? { changes } : {}) };
+}
+
+const expectNoChanges = (out) => {
+  if (/\b\d+ to (create|update|delete|replace)\b|\b\d+ (created|updated|deleted|replaced)\b/.test(out)) throw new Error(`expected no changes:\n${out.slice(-2000)}`);
+};
+const expectUpdates = (out) => {
+  if (!/\b\d+ (updated|replaced|created)\b/.test(out)) throw new Error(`expected a change:\n${out.slice(-2000)}`);
+};
+
+/** The checkpoint file the backend rewrites at each step (plain or compressed). */
+function checkpointFile(stateDir, project, stack) {
+  const d = join(stateDir, ".pulumi", "stacks", project);
+  const f = readdirSync(d).find((x) => x === `${stack}.json` || x === `${stack}.json.gz` || x === `${stack}.json.zst`);
+  return f ? statSync(join(d, f)).size : 0;
+}
+
+/** Sizes (JSON bytes) of a value's top-level keys, largest first. */
+const keySizes = (o) => Object.fromEntries(Object.entries(o ?? {}).map(([k, v]) => [k, JSON.stringify(v).length]).sort((a, b) => b[1] - a[1]));
+
+/** Bytes of the checkpoint, and what they are: per resource type, inputs vs outputs, one Deployment's fields. */
+function stateOf(cwd, env, project, stack, n) {
+  const text = execFileSync(PULUMI, ["stack", "export", "--stack", stack], { cwd, env, maxBuffer: 1 << 30, encoding: "utf8" });
+  const resources = JSON.parse(text).deployment?.resources ?? [];
+  const byType = {};
+  for (const r of resources) {
+    const t = (byType[r.type] ??= { count: 0, bytes: 0, inputs: 0, outputs: 0 });
+    t.count++;
+    t.bytes += JSON.stringify(r).length;
+    t.inputs += JSON.stringify(r.inputs ?? {}).length;
+    t.outputs += JSON.stringify(r.outputs ?? {}).length;
+  }
+  const d = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment");
+  const bytes = checkpointFile(env.PULUMI_BACKEND_URL.replace(/^file:\/\//, ""), project, stack);
+  return {
+    bytes, kbPerClaim: +(bytes / 1024 / n).toFixed(1), compactBytes: JSON.stringify(JSON.parse(text)).length, resources: resources.length, byType,
+    ...(d ? { oneDeployment: { resource: keySizes(d), outputs: keySizes(d.outputs), outputsMetadata: keySizes(d.outputs?.metadata) } } : {}),
+  };
+}
+
+/** `ocdp status --wait`: every claim ready within the bound, or the bench says which are not. */
+function waitReady(dir, env, n, bound = "5m") {
+  const t0 = Date.now();
+  let out;
+  try {
+    out = execFileSync(process.execPath, [join(dir, "bin", "ocdp.js"), "status", "--stack", "bench", "--json", "--wait", bound], { cwd: dir, env, encoding: "utf8", maxBuffer: 1 << 28 });
+  } catch (e) {
+    out = String(e.stdout ?? "");
+  }
+  const seconds = +((Date.now() - t0) / 1000).toFixed(1);
+  let ready = 0;
+  try { ready = Object.values(JSON.parse(out).claims ?? JSON.parse(out)).filter((c) => c.state === "ready").length; } catch { /* reported below */ }
+  log(`ready: ${ready}/${n} claims after ${seconds} s (bound ${bound})`);
+  return { seconds, ready, of: n, bound };
+}
+
+function kubectlJson(kubeconfig, args) {
+  return JSON.parse(execFileSync("kubectl", ["--kubeconfig", kubeconfig, ...args, "-o", "json"], { encoding: "utf8", maxBuffer: 1 << 30 }));
+}
+
+/** The objects the baseline applies: the render, the namespaces, the CRDs and the records as applied. */
+function baselineObjects(dir, env, kubeconfig) {
+  const rendered = JSON.parse(execFileSync(process.execPath, [join(dir, "bin", "ocdp.js"), "render", "--stack", "bench", "--format", "json"], { cwd: dir, env, encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "ignore"] }));
+  const objects = Object.values(rendered).flat();
+  const namespaces = [...new Map(objects.filter((o) => o.metadata?.namespace).map((o) => [o.metadata.namespace, o])).values()]
+    .map((o) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name: o.metadata.namespace, labels: { "ocdp.io/workspace": o.metadata.labels?.["ocdp.io/workspace"] ?? "" } } }));
+  const { crdManifests } = require(join(dir, "dist", "src", "deploy", "crds.js"));
+  const records = kubectlJson(kubeconfig, ["get", "workloadclaims.ocdp.io,workloads.ocdp.io", "-A"]).items
+    .map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, namespace: o.metadata.namespace, labels: o.metadata.labels }, spec: o.spec }));
+  // As the program's transforms do for this stack (ocdp:cluster.skipAwait: [Service]).
+  const final = objects.map((o) => o.kind === "Service" ? { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, "pulumi.com/skipAwait": "true" } } } : o);
+  return { first: [...crdManifests(), ...namespaces], rest: [...final, ...records] };
+}
+
+const BASELINE_PROGRAM = `// Baseline: the same pre-rendered objects through ConfigGroup, CRDs and namespaces first.
+const k8s = require("@pulumi/kubernetes");
+const { readFileSync } = require("fs");
+const { join } = require("path");
+const { first, rest } = JSON.parse(readFileSync(join(__dirname, "objects.json"), "utf8"));
+const provider = new k8s.Provider("local", { kubeconfig: join(__dirname, "..", ".cluster", "kubeconfig") });
+const base = new k8s.yaml.v2.ConfigGroup("base", { objs: first }, { provider });
+new k8s.yaml.v2.ConfigGroup("objects", { objs: rest }, { provider, dependsOn: [base] });
+`;
+
+/** The whole real-executor run for N claims. */
+export async function benchPulumi(n) {
+  const dir = scratch("ocdp-bench-pulumi-");
+  const env = pulumiEnv(dir);
+  const clusterDir = join(dir, ".cluster");
+  log(`${n} claims through pulumi in ${dir}`);
+  execFileSync(PULUMI, ["plugin", "install", "resource", "kubernetes", `v${PROVIDER}`, "--file", join(root, ".tools", "bin", "pulumi-resource-kubernetes"), "--non-interactive"], { env, stdio: "ignore" });
+  writeStack(dir, claims(n));
+  execFileSync(PULUMI, ["stack", "init", "bench", "--non-interactive"], { cwd: dir, env, stdio: "ignore" });
+  const demand = sizeForStack("bench", dir);
+  const size = { ...demand };
+  const t0 = Date.now();
+  await clusterUp({ dir: clusterDir, ...demand });
+  size.clusterUpSeconds = +((Date.now() - t0) / 1000).toFixed(1);
+  // The render the baseline is given, and that fills the render cache the program and its post-renderers read.
+  const r0 = Date.now();
+  execFileSync(process.execPath, [join(dir, "bin", "ocdp.js"), "render", "--stack", "bench", "--out", join(dir, ".bench-render")], { cwd: dir, env, stdio: "ignore" });
+  const offlineRenderSeconds = +((Date.now() - r0) / 1000).toFixed(1);
+
+  const program = {};
+  const baseline = {};
+  let objects;
+  try {
+    const p = (label, args, check) => step(`program ${label}`, dir, env, [...args, "--stack", "bench"], check);
+    program.previewEmpty = await p("preview, empty state", ["preview"]);
+    program.up = await p("up", ["up", "--yes", "--skip-preview"]);
+    program.ready = waitReady(dir, env, n);
+    program.previewNoChange = await p("preview, nothing changed", ["preview"], expectNoChanges);
+    program.upNoChange = await p("up, nothing changed", ["up", "--yes", "--skip-preview"], expectNoChanges);
+    program.state = stateOf(dir, env, "ocdp", "bench", n);
+    objects = baselineObjects(dir, env, join(clusterDir, "kubeconfig"));
+    writeStack(dir, claims(n, Math.min(4, n - 1)));
+    program.upOneChange = await p("up, one claim changed", ["up", "--yes", "--skip-preview"], expectUpdates);
+    const objectsChanged = baselineObjects(dir, env, join(clusterDir, "kubeconfig"));
+    await clusterDown({ dir: clusterDir });
+
+    // The baseline on a fresh cluster of the same size.
+    const bdir = join(dir, "baseline");
+    mkdirSync(bdir, { recursive: true });
+    symlinkSync(join(root, "node_modules"), join(bdir, "node_modules"));
+    writeFileSync(join(bdir, "Pulumi.yaml"), "name: ocdp-baseline\nruntime: nodejs\nmain: index.js\n");
+    writeFileSync(join(bdir, "index.js"), BASELINE_PROGRAM);
+    writeFileSync(join(bdir, "objects.json"), JSON.stringify(objects));
+    execFileSync(PULUMI, ["stack", "init", "baseline", "--non-interactive"], { cwd: bdir, env, stdio: "ignore" });
+    await clusterUp({ dir: clusterDir, ...demand });
+    const b = (label, args, check) => step(`baseline ${label}`, bdir, env, [...args, "--stack", "baseline"], check);
+    baseline.previewEmpty = await b("preview, empty state", ["preview"]);
+    baseline.up = await b("up", ["up", "--yes", "--skip-preview"]);
+    baseline.ready = waitReady(dir, env, n);
+    baseline.previewNoChange = await b("preview, nothing changed", ["preview"], expectNoChanges);
+    baseline.upNoChange = await b("up, nothing changed", ["up", "--yes", "--skip-preview"], expectNoChanges);
+    baseline.state = stateOf(bdir, env, "ocdp-baseline", "baseline", n);
+    writeFileSync(join(bdir, "objects.json"), JSON.stringify(objectsChanged));
+    baseline.upOneChange = await b("up, one claim changed", ["up", "--yes", "--skip-preview"], expectUpdates);
+  } finally {
+    await clusterDown({ dir: clusterDir }).catch((e) => log(`cluster down: ${e.message}`));
+  }
+  rmSync(dir, { recursive: true, force: true });
+
+  const steps = ["previewEmpty", "up", "previewNoChange", "upNoChange", "upOneChange"];
+  const ratios = Object.fromEntries(steps.map((s) => [`${s}OverBaseline`, +(program[s].seconds / baseline[s].seconds).toFixed(2)]));
+  return {
+    claims: n, objects: objects.rest.length + objects.first.length, cluster: size, offlineRenderSeconds, program, baseline, ratios,
+    targets: {
+      previewNoChangeAtMost1_5xBaseline: ratios.previewNoChangeOverBaseline <= 1.5,
+      upAtMost1_3xBaseline: ratios.upOverBaseline <= 1.3,
+      stateAtMost16KBPerClaim: program.state.kbPerClaim <= 16,
+      allReady: program.ready.ready === n && baseline.ready.ready === n,
+    },
+  };
+}
