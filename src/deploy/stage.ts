@@ -4,6 +4,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ResolvedClaim } from "../catalog/resolve";
 import { writeStage, writeStageFiles } from "../render/stage";
+import { stageKey } from "../render/cache";
 import { writeStagedClaim } from "../render/stagedClaim";
 
 export function persistentStage(rc: ResolvedClaim, stageRoot: string): string {
@@ -18,6 +19,6 @@ export function persistentStage(rc: ResolvedClaim, stageRoot: string): string {
 export function helmStage(rc: ResolvedClaim, stageRoot: string, cacheDir: string): string {
   return writeStagedClaim(stageRoot, {
     claim: rc.claim.name, stack: rc.stack, inputs: rc.inputs, presetPath: rc.preset.path,
-    ...(rc.preset.commit ? { presetCommit: rc.preset.commit } : {}), cacheDir,
+    ...(rc.preset.commit ? { presetCommit: rc.preset.commit } : {}), cacheDir, stageKey: stageKey(rc),
   }, (dir) => writeStageFiles(rc, dir, true));
 }

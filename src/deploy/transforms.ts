@@ -22,6 +22,8 @@ export interface ChildPolicy {
   readiness?: string;
   /** The claim's inputs: string inputs that kustomize turned into numbers get their type back. */
   inputs?: UserInput[];
+  /** Kinds that get `pulumi.com/skipAwait` (ocdp:cluster.skipAwait, e.g. Services with no load balancer controller). */
+  skipAwaitKinds?: string[];
 }
 
 /**
@@ -30,7 +32,13 @@ export interface ChildPolicy {
  */
 export function transformProps(props: Record<string, unknown>, policy: ChildPolicy): Record<string, unknown> {
   const typed = policy.inputs ? restoreStringInputsIn(policy.inputs, structuredClone(props) as KObject) : props;
-  return guard(applyOverlay(typed, policy.overlay), policy.guard);
+  const out = guard(applyOverlay(typed, policy.overlay), policy.guard);
+  return policy.skipAwaitKinds?.includes(out.kind as string) ? skipAwait(out) : out;
+}
+
+function skipAwait(o: Record<string, unknown>): Record<string, unknown> {
+  const m = (o.metadata ?? {}) as { annotations?: Record<string, string> };
+  return { ...o, metadata: { ...m, annotations: { ...(m.annotations ?? {}), "pulumi.com/skipAwait": "true" } } };
 }
 
 /**
@@ -43,6 +51,7 @@ export function transformOpts(props: Record<string, unknown>, opts: pulumi.Resou
   return { ...out, retainOnDelete: true };
 }
 
+/** One transform per Chart/Directory: every child is one callback from the engine to the program. */
 export function childTransform(policy: ChildPolicy): pulumi.ResourceTransform {
   return (args) => {
     if (!isKubernetesChild(args) || typeof args.props?.kind !== "string") return undefined;

@@ -25,12 +25,6 @@ export interface WorkloadArgs {
   dependsOn: pulumi.Resource[];
 }
 
-/** True only under `pulumi.runtime.setMocks` (unit tests): nothing a user can switch on. */
-function isMockRuntime(): boolean {
-  const monitor = (pulumi.runtime as unknown as { getMonitor(): unknown }).getMonitor();
-  return (monitor as { constructor?: { name?: string } })?.constructor?.name === "MockMonitor";
-}
-
 export class Workload extends pulumi.ComponentResource {
   readonly services: pulumi.Output<ObservedService[]>;
   readonly ingresses: pulumi.Output<ObservedIngress[]>;
@@ -55,18 +49,7 @@ export class Workload extends pulumi.ComponentResource {
       },
     }, child);
 
-    const skip = new Set(args.skipAwaitKinds);
-    const transforms: pulumi.ResourceTransform[] = [
-      childTransform({ overlay: rc.overlay, guard: guardContext(rc), readiness: args.readiness, inputs: rc.inputs }),
-      (a) => {
-        const kind = (a.props as { kind?: string })?.kind;
-        if (!a.custom || !kind || !skip.has(kind)) return undefined;
-        const p = a.props as { metadata?: { annotations?: Record<string, string> } };
-        return { props: { ...p, metadata: { ...p.metadata, annotations: { ...(p.metadata?.annotations ?? {}), "pulumi.com/skipAwait": "true" } } }, opts: a.opts };
-      },
-    ];
-    // Pulumi's mock runtime cannot run transforms (no callback server); the transforms have their own tests.
-    if (isMockRuntime()) transforms.length = 0;
+    const transforms = [childTransform({ overlay: rc.overlay, guard: guardContext(rc), readiness: args.readiness, inputs: rc.inputs, skipAwaitKinds: args.skipAwaitKinds })];
     let resources: pulumi.Output<unknown[]>;
     if (rc.helm) {
       const chart = new k8s.helm.v4.Chart(name, {

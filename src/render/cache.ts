@@ -44,10 +44,27 @@ export function renderKey(rc: ResolvedClaim, chartDigest: string | undefined): s
   })).digest("hex");
 }
 
-/** The key of a post-renderer run: the claim's render key with Helm's output in place of the chart. */
-export function postRenderKey(rc: ResolvedClaim, helmOutput: string): string {
+/**
+ * Everything a claim's post-render depends on besides Helm's output: the preset (commit or tree), the
+ * claim's values and inputs, its names. Not the chart (Helm's output stands for it), the overlay or the
+ * guards (they come after). The program writes it into the staged claim's manifest.
+ */
+export function stageKey(rc: ResolvedClaim): string {
+  const preset = rc.preset.commit ? `${rc.preset.repositoryUrl}@${rc.preset.commit}` : treeHash(rc.preset.root);
+  return createHash("sha256").update(JSON.stringify({
+    v: PIPELINE_VERSION, tools: TOOLS, preset, path: rc.preset.path, inputs: rc.inputs,
+    claim: rc.claim.name, template: rc.template.id, workspace: rc.claim.workspaceId, namespace: rc.namespace, values: rc.values,
+  })).digest("hex");
+}
+
+/**
+ * The key of a post-render: a stage and Helm's output -> the preset's objects. Both executors compute it
+ * the same way: `ocdp render` after its `helm template`, `ocdp post-render --stage` from the manifest and
+ * stdin. So an entry one writes serves the other whenever the provider's Helm gives the same bytes.
+ */
+export function postRenderKey(stage: string, helmOutput: string): string {
   const input = createHash("sha256").update(helmOutput).digest("hex");
-  return createHash("sha256").update(`post-render\0${renderKey(rc, `stdin:${input}`)}`).digest("hex");
+  return createHash("sha256").update(`post-render\0${stage}\0${input}`).digest("hex");
 }
 
 export class RenderCache {

@@ -1,10 +1,10 @@
 // The offline executor: render(claim) = guard(overlay(kustomize(stage(preset, values, helm(chart))))).
-// `postRender` is the stage + kustomize step alone: the contract of a Helm post-renderer, used both by
-// `ocdp post-render` (and so by Pulumi's helm.v4.Chart) and by `renderClaim`.
+// The stage + kustomize step is the contract of a Helm post-renderer: Pulumi's helm.v4.Chart runs it as
+// `ocdp post-render --stage` (./stagedClaim.ts); both share its cache entries (./cache.ts postRenderKey).
 import type { ResolvedClaim } from "../catalog/resolve";
 import { RenderError } from "../config/errors";
 import { type GuardContext, GuardViolation, guard } from "./guards";
-import { type RenderCache, renderKey } from "./cache";
+import { postRenderKey, type RenderCache, renderKey, stageKey } from "./cache";
 import { chartSource, helmTemplate } from "./helm";
 import { kustomizeBuild } from "./kustomize";
 import { restoreStringInputs } from "./stringInputs";
@@ -27,16 +27,6 @@ export interface RenderedClaim {
 
 function where(rc: ResolvedClaim) {
   return { stack: rc.stack, claim: rc.claim.name, template: rc.template.id, field: "source.preset" };
-}
-
-/** Helm output (or nothing, for Kustomize-only templates) -> the preset's objects. Never empty. */
-export async function postRender(rc: ResolvedClaim, rendered: string | undefined, ctx: RenderContext): Promise<KObject[]> {
-  const s = stage(rc, rendered);
-  try {
-    return presetObjects(rc, await buildStage(rc, s.dir, ctx));
-  } finally {
-    s.cleanup(); // the stage can hold rendered Secrets
-  }
 }
 
 /** `kustomize build` of one claim's stage, its failure named after the claim. */
@@ -78,15 +68,20 @@ export function finish(rc: ResolvedClaim, objects: KObject[]): KObject[] {
   return out;
 }
 
-/** A claim ready for kustomize: its cache key, and either the cached objects or a stage to build. */
+/**
+ * A claim ready for kustomize: its cache keys, and either its final objects (render cache), its preset's
+ * objects (a post-render entry, maybe written by the provider's post-renderer) or a stage to build.
+ */
 export interface Prepared {
   rc: ResolvedClaim;
   key?: string;
+  postKey?: string;
   cached?: KObject[];
+  preset?: KObject[];
   stage?: Staged;
 }
 
-/** Chart, cache look-up, `helm template` and the stage: everything before kustomize. */
+/** Chart, cache look-ups, `helm template` and the stage: everything before kustomize. */
 export async function prepareClaim(rc: ResolvedClaim, ctx: RenderContext): Promise<Prepared> {
   let chart;
   try {
@@ -94,23 +89,35 @@ export async function prepareClaim(rc: ResolvedClaim, ctx: RenderContext): Promi
   } catch (e) {
     throw new RenderError({ stack: rc.stack, claim: rc.claim.name, template: rc.template.id, field: "source.chart" }, "helm pull", (e as Error).message);
   }
-  const key = ctx.renderCache ? renderKey(rc, chart?.digest) : undefined;
-  const cached = key ? ctx.renderCache!.get(key) : undefined;
+  const cache = ctx.renderCache;
+  const key = cache ? renderKey(rc, chart?.digest) : undefined;
+  const cached = key ? cache!.get(key) : undefined;
   if (cached) return { rc, key, cached };
   const rendered = rc.helm ? await helmTemplate(rc, ctx, chart) : undefined;
-  return { rc, key, stage: stage(rc, rendered) };
+  // The post-render step's own entry, shared with `ocdp post-render --stage` (same key from the same inputs).
+  const postKey = cache && rendered !== undefined ? postRenderKey(stageKey(rc), rendered) : undefined;
+  const preset = postKey ? cache!.get(postKey) : undefined;
+  if (preset) return { rc, key, postKey, preset };
+  return { rc, key, postKey, stage: stage(rc, rendered) };
 }
 
-/** kustomize's objects for a prepared claim -> its final objects, cached. */
-export function completeClaim(p: Prepared, built: KObject[], ctx: RenderContext): RenderedClaim {
-  const objects = finish(p.rc, presetObjects(p.rc, built));
+/** The preset's objects of a prepared claim -> its final objects; every step's result cached. */
+export function finishClaim(p: Prepared, preset: KObject[], ctx: RenderContext): RenderedClaim {
+  if (p.postKey && !p.preset) ctx.renderCache!.put(p.postKey, preset);
+  const objects = finish(p.rc, preset);
   if (p.key) ctx.renderCache!.put(p.key, objects);
   return { claim: p.rc, objects };
+}
+
+/** kustomize's objects for a staged claim -> its final objects, cached. */
+export function completeClaim(p: Prepared, built: KObject[], ctx: RenderContext): RenderedClaim {
+  return finishClaim(p, presetObjects(p.rc, built), ctx);
 }
 
 export async function renderClaim(rc: ResolvedClaim, ctx: RenderContext): Promise<RenderedClaim> {
   const p = await prepareClaim(rc, ctx);
   if (p.cached) return { claim: rc, objects: p.cached, cached: true };
+  if (p.preset) return finishClaim(p, p.preset, ctx);
   try {
     return completeClaim(p, await buildStage(rc, p.stage!.dir, ctx), ctx);
   } finally {

@@ -6,7 +6,7 @@ import type { ResolvedClaim } from "../catalog/resolve";
 import { RenderError } from "../config/errors";
 import { batches, kustomizeBatch } from "./batch";
 import type { KObject } from "./objects";
-import { buildStage, completeClaim, type Prepared, prepareClaim, type RenderContext, type RenderedClaim } from "./pipeline";
+import { buildStage, completeClaim, finishClaim, type Prepared, prepareClaim, type RenderContext, type RenderedClaim } from "./pipeline";
 
 export interface StackRender {
   rendered: RenderedClaim[];
@@ -43,6 +43,7 @@ export async function renderClaims(claims: ResolvedClaim[], ctx: RenderContext, 
     try {
       const p = await prepareClaim(rc, ctx);
       if (p.cached) settle(rc, { claim: rc, objects: p.cached, cached: true });
+      else if (p.preset) settle(rc, finishClaim(p, p.preset, ctx));
       else staged.push(p);
     } catch (e) {
       settle(rc, asRenderError(rc, e));

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { UserInput } from "../catalog/userInputs";
-import { RenderCache } from "./cache";
+import { postRenderKey, RenderCache } from "./cache";
 import { kustomizeBuild } from "./kustomize";
 import { dumpObjects, type KObject, parseObjects } from "./objects";
 import { restoreStringInputs } from "./stringInputs";
@@ -22,6 +22,8 @@ export interface StageManifest {
   presetCommit?: string;
   /** The render cache the post-renderer shares with `ocdp render` (absent: no cache). */
   cacheDir?: string;
+  /** What the post-render depends on besides Helm's output (render/cache.ts stageKey). */
+  stageKey: string;
 }
 
 const FILES = ["kustomization.yaml", "values.yaml"];
@@ -53,7 +55,7 @@ export function writeStagedClaim(root: string, manifest: StageManifest, write: (
 export async function postRenderStaged(stageDir: string, helmOutput: string): Promise<KObject[]> {
   const manifest = JSON.parse(readFileSync(join(stageDir, "manifest.json"), "utf8")) as StageManifest;
   const cache = manifest.cacheDir ? new RenderCache(join(manifest.cacheDir, "render")) : undefined;
-  const key = createHash("sha256").update(`post-render-stage\0${basename(stageDir)}\0`).update(helmOutput).digest("hex");
+  const key = postRenderKey(manifest.stageKey, helmOutput);
   const hit = cache?.get(key);
   if (hit) return hit;
   // A sibling of the stage (same depth, so the relative path to the preset holds), one per call: the
@@ -62,7 +64,13 @@ export async function postRenderStaged(stageDir: string, helmOutput: string): Pr
   try {
     for (const f of FILES) copyFileSync(join(stageDir, f), join(run, f));
     writeFileSync(join(run, "rendered.yaml"), helmOutput, { mode: 0o600 });
-    const objects = restoreStringInputs(manifest, parseObjects(await kustomizeBuild(run)));
+    let built: string;
+    try {
+      built = await kustomizeBuild(run);
+    } catch (e) {
+      throw new Error(`claim ${manifest.claim}: kustomize build failed: ${(e as Error).message}`);
+    }
+    const objects = restoreStringInputs(manifest, parseObjects(built));
     // An empty render would let Helm/Pulumi plan the deletion of every object of the claim.
     if (objects.length === 0) throw new Error(`claim ${manifest.claim}: kustomize build produced no objects`);
     cache?.put(key, objects);

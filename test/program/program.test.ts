@@ -65,6 +65,35 @@ describe("the Pulumi program on the local stack (mocks)", () => {
     assert.notEqual(bad.status, 0);
     assert.equal(bad.stdout, "", "nothing printed on failure");
   });
+  it("every Chart and Directory carries the overlay + guard transforms its children go through", async () => {
+    const charts = [...ofType("kubernetes:helm.sh/v4:Chart"), ...ofType("kubernetes:kustomize/v2:Directory")];
+    assert.equal(charts.length, 3);
+    for (const c of charts) assert.equal(c.transforms.length, 1, `${c.name}: one callback per child`);
+    const run = async (c: Registered, type: string, props: Record<string, unknown>) => {
+      let args = { type, name: "child", custom: true, props, opts: {} } as pulumi.ResourceTransformArgs;
+      for (const t of c.transforms) {
+        const r = await t(args);
+        if (r) args = { ...args, props: r.props, opts: r.opts };
+      }
+      return args;
+    };
+    const cs = charts.find((c) => c.name === "cs-alice")!;
+    const svc = await run(cs, "kubernetes:core/v1:Service", { apiVersion: "v1", kind: "Service", metadata: { name: "cs-alice", namespace: "ws-team-a" }, spec: {} });
+    const meta = svc.props.metadata as { labels: Record<string, string>; annotations: Record<string, string> };
+    assert.equal(meta.labels["ocdp.io/site"], "local", "the environment overlay");
+    assert.equal(meta.labels["ocdp.io/claim"], "cs-alice");
+    assert.equal(meta.annotations["pulumi.com/skipAwait"], "true", "ocdp:cluster.skipAwait: [Service]");
+    assert.equal(svc.opts.customTimeouts?.create, "3m", "ocdp:cluster.timeouts.readiness");
+    const pvc = await run(cs, "kubernetes:core/v1:PersistentVolumeClaim", { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "home", namespace: "ws-team-a" }, spec: {} });
+    assert.equal(pvc.opts.retainOnDelete, true, "volumes outlive their claim");
+    await assert.rejects(run(cs, "kubernetes:apps/v1:Deployment", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x", namespace: "kube-system" }, spec: {} }),
+      /namespace "kube-system" is outside the workspace namespace ws-team-a/, "the guard refuses a child outside the claim's namespace");
+    const vllm = charts.find((c) => c.name === "vllm-qwen")!;
+    // kustomize makes a numeric-looking string input a number; a Directory child gets its string back.
+    const dep = await run(vllm, "kubernetes:apps/v1:Deployment", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "vllm-qwen-vllm-server", namespace: "ws-team-a" },
+      spec: { template: { spec: { containers: [{ name: "vllm", env: [{ name: "MODEL", value: 8 }] }] } } } });
+    assert.deepEqual((dep.props.spec as any).template.spec.containers[0].env[0], { name: "MODEL", value: "8" }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
   it("Kustomize-only claims are Directories over their staged preset", () => {
     const dirs = ofType("kubernetes:kustomize/v2:Directory");
     assert.deepEqual(dirs.map((d) => d.name).sort(), ["gateway", "vllm-qwen"]);

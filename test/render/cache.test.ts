@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { RenderCache } from "../../src/render/cache";
 import { ROOT, scratchProject, tempDir } from "../helpers";
+import { stageClaim } from "../stagedClaim";
 
 function render(dir: string, args: string[] = [], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [join(ROOT, "bin", "ocdp.js"), "render", "--stack", "local", "--format", "json", ...args],
@@ -58,18 +59,34 @@ describe("render cache", () => {
     assert.equal(r.hits, 0);
   });
 
-  it("serves ocdp post-render too: the same Helm output twice starts kustomize once", () => {
-    const input = readFileSync(join(dir, "presets/tests/kustomize/code-server-k3s-hami/rendered.yaml"), "utf8");
-    const run = (env: Record<string, string>) => spawnSync(process.execPath, [join(ROOT, "bin", "ocdp.js"), "post-render", "--stack", "local", "--claim", "cs-alice"],
-      { cwd: dir, encoding: "utf8", input, env: { ...process.env, ...env } });
+  it("one cache for both executors: what ocdp render wrote serves ocdp post-render --stage, with no tool started", async () => {
+    const fresh = scratchProject();
+    assert.equal(render(fresh).code, 0);
+    const { stage, helmOutput } = await stageClaim(fresh, "local", "cs-alice");
+    const run = (input: string, env: Record<string, string>) => spawnSync(process.execPath, [join(ROOT, "bin", "ocdp.js"), "post-render", "--stage", stage],
+      { cwd: fresh, encoding: "utf8", input, env: { ...process.env, ...env } });
+    const served = run(helmOutput, NO_TOOLS);
+    assert.equal(served.status, 0, `the render's post-render entry must serve the post-renderer: ${served.stderr}`);
+    const built = run(helmOutput, { OCDP_CACHE_DIR: tempDir("ocdp-cache-") });
+    assert.equal(built.status, 0, built.stderr);
+    assert.equal(served.stdout, built.stdout, "the entry is what kustomize gives");
+    const other = run(helmOutput.replace("cs-alice", "cs-other"), NO_TOOLS);
+    assert.notEqual(other.status, 0, "different Helm output: a real kustomize run (and no tools: a failure)");
+  });
+
+  it("what ocdp post-render wrote serves it again, and ocdp render after it", async () => {
+    const fresh = scratchProject();
+    const { stage, helmOutput } = await stageClaim(fresh, "local", "cs-alice");
+    const run = (env: Record<string, string>) => spawnSync(process.execPath, [join(ROOT, "bin", "ocdp.js"), "post-render", "--stage", stage],
+      { cwd: fresh, encoding: "utf8", input: helmOutput, env: { ...process.env, ...env } });
     const first = run({});
     assert.equal(first.status, 0, first.stderr);
     const second = run(NO_TOOLS);
     assert.equal(second.status, 0, second.stderr);
     assert.equal(second.stdout, first.stdout);
-    const other = spawnSync(process.execPath, [join(ROOT, "bin", "ocdp.js"), "post-render", "--stack", "local", "--claim", "cs-alice"],
-      { cwd: dir, encoding: "utf8", input: input.replace("cs-test", "cs-other"), env: { ...process.env, ...NO_TOOLS } });
-    assert.notEqual(other.status, 0, "different Helm output: a real render (and no tools: a failure)");
+    // ocdp render still runs helm (its final entry is missing), but not kustomize for cs-alice.
+    const r = render(fresh, ["--claim", "cs-alice"], { OCDP_KUSTOMIZE: "/bin/false" });
+    assert.equal(r.code, 0, r.err);
   });
 
   it("is bounded: the oldest entries are evicted", () => {

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { STACK_TRACE, docs, ocdp, readYaml, scratchProject, writeStack, tempDir } from "../helpers";
+import { stageClaim } from "../stagedClaim";
 
 const alice = { user: "alice" };
 const cs = (name: string, values: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
@@ -199,11 +200,15 @@ describe("ocdp render", () => {
 
 describe("ocdp post-render (the Helm post-renderer contract)", () => {
   let dir: string;
-  before(() => { dir = scratchProject(); });
+  let stage: string;
+  let helmOutput: string;
+  before(async () => {
+    dir = scratchProject();
+    ({ stage, helmOutput } = await stageClaim(dir, "local", "cs-alice"));
+  });
 
-  it("reads Helm output on stdin and writes the preset's output on stdout", () => {
-    const helmOut = readFileSync(join(dir, "presets/tests/kustomize/code-server-k3s-hami/rendered.yaml"), "utf8");
-    const r = ocdp(dir, ["post-render", "--stack", "local", "--claim", "cs-alice"], helmOut);
+  it("reads Helm output on stdin and writes the staged claim's preset output on stdout", () => {
+    const r = ocdp(dir, ["post-render", "--stage", stage], helmOutput);
     assert.equal(r.code, 0, r.err);
     const objs = docs(r.out);
     const dep = objs.find((o) => o.kind === "Deployment");
@@ -213,15 +218,19 @@ describe("ocdp post-render (the Helm post-renderer contract)", () => {
   });
 
   it("fails (and prints nothing) when kustomize fails", () => {
-    const r = ocdp(dir, ["post-render", "--stack", "local", "--claim", "cs-alice"], "not: [valid");
+    const r = ocdp(dir, ["post-render", "--stage", stage], "not: [valid");
     assert.notEqual(r.code, 0);
     assert.equal(r.out, "");
     assert.match(r.err, /kustomize build failed/);
   });
 
-  it("fails on an unknown claim", () => {
-    const r = ocdp(dir, ["post-render", "--stack", "local", "--claim", "nope"], "");
+  it("fails on a folder that is no staged claim, and without --stage", () => {
+    const r = ocdp(dir, ["post-render", "--stage", join(dir, "presets")], helmOutput);
     assert.equal(r.code, 1);
-    assert.match(r.err, /claim nope, field name: no such claim/);
+    assert.equal(r.out, "");
+    assert.match(r.err, /^error: ocdp post-render --stage .*manifest\.json/m);
+    const u = ocdp(dir, ["post-render", "--stack", "local", "--claim", "cs-alice"], helmOutput);
+    assert.equal(u.code, 2, "the old --stack/--claim form is gone: the stage is the only hand-off");
+    assert.match(u.err, /Usage: ocdp post-render --stage <dir>/);
   });
 });

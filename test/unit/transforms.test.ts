@@ -47,6 +47,16 @@ describe("Pulumi transforms on Chart / Directory children", () => {
     assert.deepEqual(env, [{ name: "MODEL", value: "8" }, { name: "PORT", value: 8000 }], "only the declared string input");
     assert.equal(dep.spec.template.spec.containers[0].env[0].value, 8, "the engine's props are not mutated");
   });
+  it("mark the kinds of ocdp:cluster.skipAwait, and only those, in the same callback", () => {
+    const skip = childTransform({ ...policy, skipAwaitKinds: ["Service"] });
+    const svc = skip(args("kubernetes:core/v1:Service", { apiVersion: "v1", kind: "Service", metadata: { name: "s", annotations: { a: "b" } }, spec: {} }));
+    assert.ok(svc && !(svc instanceof Promise));
+    assert.deepEqual((svc.props as any).metadata.annotations, { a: "b", "pulumi.com/skipAwait": "true" }); // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.equal((svc.props as any).metadata.labels["ocdp.io/claim"], "c1", "after the overlay and guard"); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const dep = skip(args("kubernetes:apps/v1:Deployment", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d" }, spec: {} }));
+    assert.ok(dep && !(dep instanceof Promise));
+    assert.equal((dep.props as any).metadata.annotations?.["pulumi.com/skipAwait"], undefined); // eslint-disable-line @typescript-eslint/no-explicit-any
+  });
   it("leave the component itself, providers and odd props alone", () => {
     assert.equal(t(args("kubernetes:helm.sh/v4:Chart", { chart: "x" }, false)), undefined);
     assert.equal(t(args("kubernetes:helm.sh/v4:Chart", { chart: "x" })), undefined);

@@ -1,0 +1,14 @@
+// A claim staged as the Pulumi program stages it, and the Helm output the offline executor renders for
+// it: what a test gives `ocdp post-render --stage` in place of the provider.
+import { join } from "node:path";
+import { resolveStack } from "../src/catalog/resolve";
+import { openStack } from "../src/cli/context";
+import { helmStage } from "../src/deploy/stage";
+import { chartSource, helmTemplate } from "../src/render/helm";
+
+export async function stageClaim(dir: string, stack: string, claim: string): Promise<{ stage: string; helmOutput: string }> {
+  const { config, ctx } = openStack(stack, dir);
+  const [rc] = await resolveStack(config, ctx, [claim]);
+  const helmOutput = await helmTemplate(rc, ctx, await chartSource(rc, ctx));
+  return { stage: helmStage(rc, join(dir, ".ocdp", "stage"), ctx.cacheDir), helmOutput };
+}
