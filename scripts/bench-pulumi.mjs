@@ -17,7 +17,7 @@ const PULUMI = join(root, ".tools", "bin", "pulumi");
 /** Every pulumi command is bounded; a wait that runs out fails the bench and says which. */
 const STEP_TIMEOUT_MS = 30 * 60_000;
 
-function pulumiEnv(dir, extra = {}) {
+export function pulumiEnv(dir, extra = {}) {
   mkdirSync(join(dir, ".bench-state"), { recursive: true });
   return {
     ...process.env, PATH: `${join(root, ".tools", "bin")}:${process.env.PATH}`,
@@ -30,16 +30,20 @@ function pulumiEnv(dir, extra = {}) {
 /** What a process is, from its command line: the kinds whose peak RSS the bench reports. */
 function kindOf(cmdline) {
   if (/pulumi-resource-kubernetes/.test(cmdline[0] ?? "")) return "provider";
+  if (/(^|\/)kustomize$/.test(cmdline[0] ?? "")) return "kustomize";
   if (cmdline.some((a) => a.includes("post-render"))) return "postRenderer";
   if (cmdline.some((a) => /@pulumi[/\\]pulumi[/\\]cmd[/\\]run/.test(a))) return "program";
   if (/(^|\/)pulumi$/.test(cmdline[0] ?? "")) return "engine";
   return undefined;
 }
 
-/** Samples /proc every 200 ms: the largest VmHWM per kind, and how many post-renderer processes ran. */
-function sampler(prefix) {
+/**
+ * Samples /proc every 200 ms: the largest VmHWM per kind, and how many post-renderer and kustomize
+ * processes were seen (a post-renderer served by the render cache starts no kustomize).
+ */
+export function sampler(prefix) {
   const peak = {};
-  const seen = new Set();
+  const seen = { postRenderer: new Set(), kustomize: new Set() };
   const tick = () => {
     for (const pid of readdirSync("/proc")) {
       if (!/^\d+$/.test(pid)) continue;
@@ -48,16 +52,18 @@ function sampler(prefix) {
         if (!cmdline.some((a) => a.startsWith(prefix)) && !/pulumi/.test(cmdline[0] ?? "")) continue;
         const kind = kindOf(cmdline);
         if (!kind) continue;
+        if (seen[kind]) seen[kind].add(pid);
+        if (kind === "kustomize") continue;
         const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
         peak[kind] = Math.max(peak[kind] ?? 0, hwm);
-        if (kind === "postRenderer") seen.add(pid);
       } catch { /* gone */ }
     }
   };
   const timer = setInterval(tick, 200);
   return () => {
     clearInterval(timer);
-    return { ...Object.fromEntries(Object.entries(peak).map(([k, v]) => [`${k}PeakRssMiB`, Math.round(v / 1024)])), postRenderers: seen.size };
+    return { ...Object.fromEntries(Object.entries(peak).map(([k, v]) => [`${k}PeakRssMiB`, Math.round(v / 1024)])),
+      postRenderers: seen.postRenderer.size, kustomizeProcesses: seen.kustomize.size };
   };
 }
 
@@ -73,7 +79,7 @@ function runPulumi(cwd, env, args) {
 }
 
 /** One measured pulumi command; `check(out)` says what its output must show (or throws). */
-async function step(label, cwd, env, args, check = () => {}) {
+export async function step(label, cwd, env, args, check = () => {}) {
   const stop = sampler(cwd);
   const t0 = process.hrtime.bigint();
   const r = await runPulumi(cwd, env, args);
@@ -96,15 +102,16 @@ const expectUpdates = (out) => {
 /** The checkpoint file the backend rewrites at each step (plain or compressed). */
 function checkpointFile(stateDir, project, stack) {
   const d = join(stateDir, ".pulumi", "stacks", project);
-  const f = readdirSync(d).find((x) => x === `${stack}.json` || x === `${stack}.json.gz` || x === `${stack}.json.zst`);
-  return f ? statSync(join(d, f)).size : 0;
+  const files = readdirSync(d).filter((x) => [`${stack}.json`, `${stack}.json.gz`, `${stack}.json.zst`].includes(x))
+    .map((x) => statSync(join(d, x))).sort((a, b) => b.mtimeMs - a.mtimeMs);
+  return files[0]?.size ?? 0;
 }
 
 /** Sizes (JSON bytes) of a value's top-level keys, largest first. */
 const keySizes = (o) => Object.fromEntries(Object.entries(o ?? {}).map(([k, v]) => [k, JSON.stringify(v).length]).sort((a, b) => b[1] - a[1]));
 
 /** Bytes of the checkpoint, and what they are: per resource type, inputs vs outputs, one Deployment's fields. */
-function stateOf(cwd, env, project, stack, n) {
+export function stateOf(cwd, env, project, stack, n) {
   const text = execFileSync(PULUMI, ["stack", "export", "--stack", stack], { cwd, env, maxBuffer: 1 << 30, encoding: "utf8" });
   const resources = JSON.parse(text).deployment?.resources ?? [];
   const byType = {};
@@ -154,10 +161,13 @@ function baselineObjects(dir, env, kubeconfig) {
     .map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, namespace: o.metadata.namespace, labels: o.metadata.labels }, spec: o.spec }));
   // As the program's transforms do for this stack (ocdp:cluster.skipAwait: [Service]).
   const final = objects.map((o) => o.kind === "Service" ? { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, "pulumi.com/skipAwait": "true" } } } : o);
-  return { first: [...crdManifests(), ...namespaces], rest: [...final, ...records] };
+  const needed = new Set(["PersistentVolumeClaim", "ConfigMap", "Secret", "ServiceAccount"]);
+  return { first: [...crdManifests(), ...namespaces, ...final.filter((o) => needed.has(o.kind))], rest: [...final.filter((o) => !needed.has(o.kind)), ...records] };
 }
 
-const BASELINE_PROGRAM = `// Baseline: the same pre-rendered objects through ConfigGroup, CRDs and namespaces first.
+const BASELINE_PROGRAM = `// Baseline: the same pre-rendered objects through ConfigGroup. What workloads need goes first (CRDs,
+// namespaces, volumes, config): one ConfigGroup registers its objects in an order of its own, and with the
+// engine's default parallelism (4 per CPU) Deployments awaiting volumes not yet created can hold every slot.
 const k8s = require("@pulumi/kubernetes");
 const { readFileSync } = require("fs");
 const { join } = require("path");
@@ -167,8 +177,28 @@ const base = new k8s.yaml.v2.ConfigGroup("base", { objs: first }, { provider });
 new k8s.yaml.v2.ConfigGroup("objects", { objs: rest }, { provider, dependsOn: [base] });
 `;
 
-/** The whole real-executor run for N claims. */
-export async function benchPulumi(n) {
+/**
+ * The engine's knobs, each on the no-change preview or up of the deployed program: what a user could
+ * switch on, measured beside the default in the same run. The last one leaves the checkpoint compressed.
+ */
+async function profileKnobs(p, dir, env, n) {
+  const out = {};
+  const knob = async (name, args, extra, check) => {
+    out[name] = await step(`program ${name}`, dir, { ...env, ...extra }, [...args, "--stack", "bench"], check);
+  };
+  await knob("previewNoChangeDefault", ["preview"], {}, expectNoChanges);
+  await knob("previewNoChangeParallelDiff", ["preview"], { PULUMI_PARALLEL_DIFF: "true" }, expectNoChanges);
+  await knob("previewNoChangeParallel64", ["preview"], { PULUMI_PARALLEL: "64" }, expectNoChanges);
+  await knob("upNoChangeSkipCheckpoints", ["up", "--yes", "--skip-preview"], { PULUMI_SKIP_CHECKPOINTS: "true" }, expectNoChanges);
+  await knob("upNoChangeGzipCheckpoint", ["up", "--yes", "--skip-preview"], { PULUMI_DIY_BACKEND_GZIP: "true" }, expectNoChanges);
+  out.gzipCheckpointBytes = checkpointFile(env.PULUMI_BACKEND_URL.replace(/^file:\/\//, ""), "ocdp", "bench");
+  out.gzipKbPerClaim = +(out.gzipCheckpointBytes / 1024 / n).toFixed(1);
+  log(`checkpoint compressed: ${out.gzipCheckpointBytes} bytes, ${out.gzipKbPerClaim} KB per claim`);
+  return out;
+}
+
+/** The whole real-executor run for N claims; `profile` adds the engine knobs. */
+export async function benchPulumi(n, { profile = false } = {}) {
   const dir = scratch("ocdp-bench-pulumi-");
   const env = pulumiEnv(dir);
   const clusterDir = join(dir, ".cluster");
@@ -200,6 +230,7 @@ export async function benchPulumi(n) {
     objects = baselineObjects(dir, env, join(clusterDir, "kubeconfig"));
     writeStack(dir, claims(n, Math.min(4, n - 1)));
     program.upOneChange = await p("up, one claim changed", ["up", "--yes", "--skip-preview"], expectUpdates);
+    if (profile) program.profile = await profileKnobs(p, dir, env, n);
     const objectsChanged = baselineObjects(dir, env, join(clusterDir, "kubeconfig"));
     await clusterDown({ dir: clusterDir });
 

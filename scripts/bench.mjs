@@ -102,7 +102,7 @@ if (results.offline) {
   process.stdout.write(`targets: ${JSON.stringify(o.targets)}\n\n`);
 }
 for (const n of PULUMI_SIZES) {
-  results.pulumi[n] = await benchPulumi(n);
+  results.pulumi[n] = await benchPulumi(n, { profile: n === PULUMI_SIZES[0] });
   mkdirSync(join(root, "bench"), { recursive: true });
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`); // each size kept as soon as it is measured
 }

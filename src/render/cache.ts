@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { ResolvedClaim } from "../catalog/resolve";
-import type { KObject } from "./objects";
+import { type KObject, parseObjects } from "./objects";
 
 /** Bumped when the pipeline's own logic changes what a render produces. */
 const PIPELINE_VERSION = "2";
@@ -32,10 +32,20 @@ export function treeHash(dir: string): string {
   return out;
 }
 
+/**
+ * JSON with every object's keys sorted: a claim's values arrive in the YAML file's order through the CLI
+ * and sorted through Pulumi's config, and both must find the same entries.
+ */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x)
+    ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]]))
+    : x));
+}
+
 /** The cache key of a claim's render; `chartDigest` is the hash of the chart's bytes (or its folder). */
 export function renderKey(rc: ResolvedClaim, chartDigest: string | undefined): string {
   const preset = rc.preset.commit ? `${rc.preset.repositoryUrl}@${rc.preset.commit}` : treeHash(rc.preset.root);
-  return createHash("sha256").update(JSON.stringify({
+  return createHash("sha256").update(canonicalJson({
     v: PIPELINE_VERSION, tools: TOOLS, kube: rc.kubeVersion ?? "",
     chart: rc.helm ? { digest: chartDigest, release: rc.helm.release, values: rc.helm.values } : null,
     preset, path: rc.preset.path, inputs: rc.inputs,
@@ -51,7 +61,7 @@ export function renderKey(rc: ResolvedClaim, chartDigest: string | undefined): s
  */
 export function stageKey(rc: ResolvedClaim): string {
   const preset = rc.preset.commit ? `${rc.preset.repositoryUrl}@${rc.preset.commit}` : treeHash(rc.preset.root);
-  return createHash("sha256").update(JSON.stringify({
+  return createHash("sha256").update(canonicalJson({
     v: PIPELINE_VERSION, tools: TOOLS, preset, path: rc.preset.path, inputs: rc.inputs,
     claim: rc.claim.name, template: rc.template.id, workspace: rc.claim.workspaceId, namespace: rc.namespace, values: rc.values,
   })).digest("hex");
@@ -63,8 +73,21 @@ export function stageKey(rc: ResolvedClaim): string {
  * stdin. So an entry one writes serves the other whenever the provider's Helm gives the same bytes.
  */
 export function postRenderKey(stage: string, helmOutput: string): string {
-  const input = createHash("sha256").update(helmOutput).digest("hex");
+  const input = createHash("sha256").update(canonicalObjects(helmOutput)).digest("hex");
   return createHash("sha256").update(`post-render\0${stage}\0${input}`).digest("hex");
+}
+
+/**
+ * Helm's output as data, not bytes: the provider's Helm ends its output without the newline the CLI's
+ * `helm template` prints (measured on the same chart and values), and no object differs. Text that does
+ * not parse keys by its bytes (kustomize will report it).
+ */
+function canonicalObjects(text: string): string {
+  try {
+    return JSON.stringify(parseObjects(text));
+  } catch {
+    return `raw\0${text}`;
+  }
 }
 
 export class RenderCache {

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { RenderCache } from "../../src/render/cache";
+import { canonicalJson, postRenderKey, RenderCache } from "../../src/render/cache";
 import { ROOT, scratchProject, tempDir } from "../helpers";
 import { stageClaim } from "../stagedClaim";
 
@@ -87,6 +87,21 @@ describe("render cache", () => {
     // ocdp render still runs helm (its final entry is missing), but not kustomize for cs-alice.
     const r = render(fresh, ["--claim", "cs-alice"], { OCDP_KUSTOMIZE: "/bin/false" });
     assert.equal(r.code, 0, r.err);
+  });
+
+  it("keys by values, not by the order of their keys (Pulumi's config sorts them, the stack file does not)", () => {
+    assert.equal(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } }), '{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}');
+    assert.equal(canonicalJson({ a: 1, b: 2 }), canonicalJson({ b: 2, a: 1 }));
+    assert.notEqual(canonicalJson([1, 2]), canonicalJson([2, 1]), "lists keep their order");
+  });
+
+  it("keys a post-render by Helm's objects: the provider's output lacks the CLI's final newline, the entry still serves", () => {
+    const doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
+    assert.equal(postRenderKey("s", doc), postRenderKey("s", doc.trimEnd()));
+    assert.equal(postRenderKey("s", `---\n# Source: x\n${doc}`), postRenderKey("s", doc), "comments and separators are not objects");
+    assert.notEqual(postRenderKey("s", doc.replace("name: a", "name: b")), postRenderKey("s", doc));
+    assert.notEqual(postRenderKey("t", doc), postRenderKey("s", doc), "another stage");
+    assert.notEqual(postRenderKey("s", "not: [valid"), postRenderKey("s", "not: [valid2"), "text that does not parse keys by its bytes");
   });
 
   it("is bounded: the oldest entries are evicted", () => {
