@@ -156,7 +156,7 @@ function baselineObjects(dir, env, kubeconfig) {
   const objects = Object.values(rendered).flat();
   const namespaces = [...new Map(objects.filter((o) => o.metadata?.namespace).map((o) => [o.metadata.namespace, o])).values()]
     .map((o) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name: o.metadata.namespace, labels: { "ocdp.io/workspace": o.metadata.labels?.["ocdp.io/workspace"] ?? "" } } }));
-  const { crdManifests } = require(join(dir, "dist", "src", "deploy", "crds.js"));
+  const { crdManifests } = require(join(dir, "dist", "src", "pulumi", "crds.js"));
   const records = kubectlJson(kubeconfig, ["get", "workloadclaims.ocdp.io,workloads.ocdp.io", "-A"]).items
     .map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, namespace: o.metadata.namespace, labels: o.metadata.labels }, spec: o.spec }));
   // As the program's transforms do for this stack (ocdp:cluster.skipAwait: [Service]).

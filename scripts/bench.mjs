@@ -44,9 +44,9 @@ if (process.argv[2] === "--naive") {
   process.chdir(dir);
   const { loadProject, loadStack } = require(join(dir, "dist/src/config/load.js"));
   const { resolveStack } = require(join(dir, "dist/src/catalog/resolve.js"));
-  const { helmTemplate } = require(join(dir, "dist/src/render/helm.js"));
-  const { stage } = require(join(dir, "dist/src/render/stage.js"));
-  const { kustomizeBuild } = require(join(dir, "dist/src/render/kustomize.js"));
+  const { helmTemplate } = require(join(dir, "dist/src/offline/helm.js"));
+  const { stage } = require(join(dir, "dist/src/steps/stage.js"));
+  const { kustomizeBuild } = require(join(dir, "dist/src/offline/kustomize.js"));
   const project = loadProject(dir);
   const ctx = { projectRoot: dir, cacheDir: join(dir, ".ocdp", "naive") };
   const list = await resolveStack(loadStack(project, stack), ctx);

@@ -6,9 +6,9 @@ import { CREDENTIALS_KEY, parseCredentials, referencedPullSecrets } from "./conf
 import { formatIssues, RenderError, ValidationError } from "./config/errors";
 import { mergeAccess } from "./config/access";
 import { findProjectRoot, fromConfigValues, loadProject } from "./config/load";
-import { deployStack } from "./deploy/stack";
-import { RenderCache } from "./render/cache";
-import { planStack } from "./render/plan";
+import { deployStack } from "./pulumi/stack";
+import { RenderCache } from "./offline/cache";
+import { planStack } from "./offline/plan";
 
 export = async () => {
   const stack = pulumi.getStack();

@@ -3,8 +3,8 @@
 import { join } from "node:path";
 import { resolveStack } from "../src/catalog/resolve";
 import { openStack } from "../src/cli/context";
-import { helmStage } from "../src/deploy/stage";
-import { chartSource, helmTemplate } from "../src/render/helm";
+import { helmStage } from "../src/pulumi/stage";
+import { chartSource, helmTemplate } from "../src/offline/helm";
 
 export async function stageClaim(dir: string, stack: string, claim: string): Promise<{ stage: string; helmOutput: string }> {
   const { config, ctx } = openStack(stack, dir);

@@ -8,8 +8,8 @@ import { type Issue, IssueList, shown, ValidationError } from "../config/errors"
 import { DNS1123 } from "../config/schema";
 import type { Claim, Overlay, StackConfig, Template } from "../config/types";
 import { check } from "../config/validate";
-import { substitute, substituteString, unknownPlaceholdersIn } from "../render/placeholders";
-import { type ResolvedPreset, resolvePreset } from "../sources/presets";
+import { substitute, substituteString, unknownPlaceholdersIn } from "./placeholders";
+import { type ResolvedPreset, resolvePreset } from "./sources/presets";
 import { Directory } from "./directory";
 import { checkUserInputs, isSecretInput, type UserInput, type UserInputs, valuesSchema } from "./userInputs";
 

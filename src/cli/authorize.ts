@@ -4,9 +4,9 @@ import { shown, UsageError, ValidationError } from "../config/errors";
 import { accessSchema } from "../config/schema";
 import type { Access } from "../config/types";
 import { check } from "../config/validate";
-import { changedFiles, resolveCommit } from "../diff/gitRef";
-import { authorize, type Verdict } from "../gate/authorize";
-import { snapshotAt } from "../gate/snapshot";
+import { changedFiles, resolveCommit } from "./diff/gitRef";
+import { authorize, type Verdict } from "./gate/authorize";
+import { snapshotAt } from "./gate/snapshot";
 import { openProject, parse, requireOpt } from "./context";
 import type { Command } from "./main";
 

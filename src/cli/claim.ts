@@ -3,10 +3,10 @@ import { relative } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { resolveTemplate } from "../catalog/resolve";
 import type { UserInput } from "../catalog/userInputs";
-import { type Edit, editClaims } from "../claims/editStackFile";
+import { type Edit, editClaims } from "./claims/editStackFile";
 import { formatIssues, IssueList, UsageError } from "../config/errors";
 import { fromConfigValues, loadStackValues, stackFile } from "../config/load";
-import { planStack } from "../render/plan";
+import { planStack } from "../offline/plan";
 import { openProject, parse, renderContext, requireOpt } from "./context";
 import type { Command } from "./main";
 

@@ -4,8 +4,8 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "../config/errors";
 import { findProjectRoot, loadProject, loadStack, type Project } from "../config/load";
 import type { StackConfig } from "../config/types";
-import { RenderCache } from "../render/cache";
-import type { RenderContext } from "../render/pipeline";
+import { RenderCache } from "../offline/cache";
+import type { RenderContext } from "../offline/pipeline";
 
 export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, usage: string) {
   try {

@@ -1,7 +1,7 @@
-import { diffStack } from "../diff/compare";
-import { formatMarkdown, formatText } from "../diff/format";
-import { resolveCommit, withWorktree } from "../diff/gitRef";
-import { renderStackAt, type StackAt } from "../diff/renderRef";
+import { diffStack } from "./diff/compare";
+import { formatMarkdown, formatText } from "./diff/format";
+import { resolveCommit, withWorktree } from "./diff/gitRef";
+import { renderStackAt, type StackAt } from "./diff/renderRef";
 import { UsageError, ValidationError } from "../config/errors";
 import { openProject, parse, renderContext, requireOpt } from "./context";
 import type { Command } from "./main";

@@ -1,7 +1,7 @@
 import { RenderError } from "../config/errors";
-import type { Endpoint } from "../exposure/endpoints";
+import type { Endpoint } from "../steps/endpoints";
 import type { StackConfig } from "../config/types";
-import { type PulumiProject, pulumiCli, pulumiProject } from "../operate/pulumiProject";
+import { type PulumiProject, pulumiCli, pulumiProject } from "./operate/pulumiProject";
 import { openStack, parse, requireOpt } from "./context";
 import type { Command } from "./main";
 

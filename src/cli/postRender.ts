@@ -1,4 +1,4 @@
-import { postRenderMain } from "../render/stagedClaim";
+import { postRenderMain } from "../offline/stagedClaim";
 import { parse, requireOpt } from "./context";
 import type { Command } from "./main";
 

@@ -2,9 +2,9 @@ import { mkdirSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { formatIssues, UsageError } from "../config/errors";
-import { dumpObjects, type KObject } from "../render/objects";
-import type { RenderedClaim } from "../render/pipeline";
-import { planStack } from "../render/plan";
+import { dumpObjects, type KObject } from "../steps/objects";
+import type { RenderedClaim } from "../offline/pipeline";
+import { planStack } from "../offline/plan";
 import { openStack, parse, requireOpt } from "./context";
 import type { Command } from "./main";
 

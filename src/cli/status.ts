@@ -3,9 +3,9 @@ import { namespaceFor } from "../catalog/resolve";
 import { RenderError, UsageError } from "../config/errors";
 import { kubeconfigPath } from "../config/kubeconfig";
 import type { StackConfig } from "../config/types";
-import type { KObject } from "../render/objects";
-import { toolPath } from "../render/tools";
-import { type ClaimStatus, claimStatus } from "../status/claimStatus";
+import type { KObject } from "../steps/objects";
+import { toolPath } from "../offline/tools";
+import { type ClaimStatus, claimStatus } from "./status/claimStatus";
 import { openStack, parse, requireOpt } from "./context";
 import type { Command } from "./main";
 

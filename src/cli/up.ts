@@ -3,12 +3,12 @@ import { join } from "node:path";
 import execa from "execa";
 import { loadStack, stackFile } from "../config/load";
 import { RenderError } from "../config/errors";
-import { ensureProvider, type PulumiProject, pulumiCli, pulumiProject } from "../operate/pulumiProject";
-import { configFileArgs, moveSalt, stackFiles } from "../operate/stackFiles";
+import { ensureProvider, type PulumiProject, pulumiCli, pulumiProject } from "./operate/pulumiProject";
+import { configFileArgs, moveSalt, stackFiles } from "./operate/stackFiles";
 import { endpointsTable, readEndpoints } from "./endpoints";
 import { stackStatus } from "./status";
 import { resolveStack } from "../catalog/resolve";
-import { toolPath } from "../render/tools";
+import { toolPath } from "../offline/tools";
 import { openProject, parse, renderContext } from "./context";
 import type { Command } from "./main";
 

@@ -1,7 +1,7 @@
 import { formatIssues } from "../config/errors";
-import { planStack } from "../render/plan";
-import { formatAmount, limitOf, scopes } from "../usage/budget";
-import { type Amounts, type ClaimUsage, RESOURCES, type Resource, sum } from "../usage/usage";
+import { planStack } from "../offline/plan";
+import { formatAmount, limitOf, scopes } from "../steps/usage/budget";
+import { type Amounts, type ClaimUsage, RESOURCES, type Resource, sum } from "../steps/usage/usage";
 import type { Budget, Policy } from "../config/types";
 import { openStack, parse, requireOpt } from "./context";
 import type { Command } from "./main";

@@ -1,4 +1,4 @@
-import { validateTree } from "../render/validateTree";
+import { validateTree } from "../offline/validateTree";
 import { openProject, parse, renderContext } from "./context";
 import { fromConfigValues } from "../config/load";
 import type { Command } from "./main";

@@ -1,6 +1,6 @@
 // Registry credentials: a Pulumi secret of the stack, checked like every other piece of config (all
 // problems at once, each naming stack and field) but never echoing a value, and turned into the
-// `.dockerconfigjson` a kubelet reads. Pure: the Pulumi edge (src/deploy/pullSecrets.ts) keeps it secret.
+// `.dockerconfigjson` a kubelet reads. Pure: the Pulumi edge (src/pulumi/pullSecrets.ts) keeps it secret.
 import { IssueList, type Issue } from "./errors";
 import { DNS1123, registryCredentialsSchema } from "./schema";
 import type { Policy, RegistryCredential } from "./types";

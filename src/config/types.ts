@@ -110,7 +110,7 @@ export type Quantity = string | number;
 
 /**
  * What a workspace (or the whole cluster) may use, summed over its claims' rendered objects the way the
- * scheduler and HAMi count it (see src/usage/usage.ts). Every key is optional; an absent key is no limit.
+ * scheduler and HAMi count it (see src/steps/usage/usage.ts). Every key is optional; an absent key is no limit.
  */
 export interface Budget {
   /** GPUs (HAMi vGPUs): container `nvidia.com/gpu` x replicas. */

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { resolveStack } from "../../src/catalog/resolve";
 import { openStack } from "../../src/cli/context";
-import { renderClaim } from "../../src/render/pipeline";
-import { renderClaims } from "../../src/render/stack";
+import { renderClaim } from "../../src/offline/pipeline";
+import { renderClaims } from "../../src/offline/stack";
 import { ROOT, readYaml, scratchProject, writeStack, tempDir } from "../helpers";
 
 function claims(n: number) {

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { canonicalJson, postRenderKey, RenderCache } from "../../src/render/cache";
+import { canonicalJson, postRenderKey, RenderCache } from "../../src/offline/cache";
 import { ROOT, scratchProject, tempDir } from "../helpers";
 import { stageClaim } from "../stagedClaim";
 

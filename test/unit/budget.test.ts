@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Policy } from "../../src/config/types";
-import { budgetIssues } from "../../src/usage/budget";
-import { quotaFor } from "../../src/usage/quota";
-import { type Amounts, type ClaimUsage, zero } from "../../src/usage/usage";
+import { budgetIssues } from "../../src/steps/usage/budget";
+import { quotaFor } from "../../src/steps/usage/quota";
+import { type Amounts, type ClaimUsage, zero } from "../../src/steps/usage/usage";
 
 const GI = 2 ** 30;
 const u = (claim: string, workspace: string, a: Partial<Amounts>, more: Partial<ClaimUsage> = {}): ClaimUsage =>

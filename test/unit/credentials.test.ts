@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { dockerConfigJson, parseCredentials, referencedPullSecrets } from "../../src/config/credentials";
-import { pullSecretsByNamespace } from "../../src/deploy/pullSecrets";
+import { pullSecretsByNamespace } from "../../src/pulumi/pullSecrets";
 import type { ResolvedClaim } from "../../src/catalog/resolve";
 
 const PASSWORD = "hunter2-never-printed";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type ClaimRender, diffObjects, diffStack } from "../../src/diff/compare";
-import { formatMarkdown, formatText, GITHUB_COMMENT_LIMIT } from "../../src/diff/format";
-import type { KObject } from "../../src/render/objects";
+import { type ClaimRender, diffObjects, diffStack } from "../../src/cli/diff/compare";
+import { formatMarkdown, formatText, GITHUB_COMMENT_LIMIT } from "../../src/cli/diff/format";
+import type { KObject } from "../../src/steps/objects";
 
 const secret = (v: string): KObject => ({ apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "n" }, data: { token: v } });
 const at = { template: "t", workspace: "w" };

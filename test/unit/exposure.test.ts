@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { internalAddresses, type ObservedService, userEndpoints } from "../../src/exposure/endpoints";
+import { internalAddresses, type ObservedService, userEndpoints } from "../../src/steps/endpoints";
 
 const svc = (type: string, ports: ObservedService["ports"], loadBalancer?: ObservedService["loadBalancer"]): ObservedService =>
   ({ name: "s", namespace: "ws-a", type, ports, loadBalancer });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { getField, setField, splitFieldPath } from "../../src/render/fieldPath";
+import { getField, setField, splitFieldPath } from "../../src/steps/fieldPath";
 
 describe("kustomize field paths", () => {
   const o = { spec: { containers: [{ name: "a", resources: { limits: { "nvidia.com/gpu": 2 } } }] } };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { GuardViolation, guard } from "../../src/render/guards";
+import { GuardViolation, guard } from "../../src/steps/guards";
 
 const ctx = { claim: "c1", template: "t", workspaceId: "w", namespace: "ws-w" };
 

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import {
   addImagePullSecrets, addLabels, addNodeSelector, addTolerations, applyOverlay, rewriteImage, setGpuRuntimeClass,
   setIngressClass, setRegistry, setServiceType, setStorageClass,
-} from "../../src/render/overlay";
+} from "../../src/steps/overlay";
 
 const deployment = (limits: Record<string, unknown> = {}) => ({
   apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", labels: { app: "x" } },

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import yaml from "js-yaml";
-import { substitute, unknownPlaceholdersIn } from "../../src/render/placeholders";
+import { substitute, unknownPlaceholdersIn } from "../../src/catalog/placeholders";
 
 const scope = { name: "cs-a", namespace: "ws-a", workspaceId: "a" };
 

@@ -1,8 +1,8 @@
 // A claim's state and its one-line reason, from live objects as the API server returns them.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { KObject } from "../../src/render/objects";
-import { claimStatus } from "../../src/status/claimStatus";
+import type { KObject } from "../../src/steps/objects";
+import { claimStatus } from "../../src/cli/status/claimStatus";
 
 const meta = (kind: string, name: string, extra: object = {}) => ({ apiVersion: "v1", kind, metadata: { name, namespace: "ws-a", generation: 1, ...extra } });
 const deploy = (available: number, replicas = 1, gpus = 1): KObject => ({ ...meta("Deployment", "d"),

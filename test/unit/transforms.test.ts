@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { childTransform, isKubernetesChild } from "../../src/deploy/transforms";
+import { childTransform, isKubernetesChild } from "../../src/pulumi/transforms";
 
 const policy = {
   overlay: { storageClass: "fast", labels: { site: "lab" } },

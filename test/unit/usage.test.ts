@@ -1,9 +1,9 @@
 // The usage arithmetic: what a claim's objects take, counted as the scheduler and HAMi count them.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { KObject } from "../../src/render/objects";
-import { bytes, formatBytes, formatMilliCpu, milliCpu } from "../../src/usage/quantity";
-import { claimUsage } from "../../src/usage/usage";
+import type { KObject } from "../../src/steps/objects";
+import { bytes, formatBytes, formatMilliCpu, milliCpu } from "../../src/steps/usage/quantity";
+import { claimUsage } from "../../src/steps/usage/usage";
 
 type Limits = Record<string, string | number>;
 const c = (name: string, limits: Limits, requests: Limits = {}, extra: object = {}) => ({ name, resources: { limits, requests }, ...extra });

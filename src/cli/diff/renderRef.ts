@@ -1,0 +1,47 @@
+// A stack rendered as it was at a Git ref: the ref checked out in a temporary worktree (manifests
+// tree, templates, stacks and charts as they were), rendered with this ocdp, per claim.
+import { resolveEach } from "../../catalog/resolve";
+import { existsSync } from "node:fs";
+import { formatIssue } from "../../config/errors";
+import { loadProject, loadStack, stackFile } from "../../config/load";
+import { assess } from "../../steps/usage/assess";
+import { QUOTA_TEMPLATE } from "./format";
+import type { RenderContext } from "../../offline/pipeline";
+import { renderClaims } from "../../offline/stack";
+import type { ClaimRender } from "./compare";
+
+/** A stack as it renders at one ref: absent (the ref has no such stack), or its claims and budgets. */
+export interface StackAt {
+  exists: boolean;
+  claims: Map<string, ClaimRender>;
+  /** Budgets broken at this ref. */
+  budget: string[];
+}
+
+/**
+ * Every claim of `stack` in the project at `dir`: objects, or the reason it did not render; each
+ * budgeted workspace's quota as an entry `workspace/<ws>`; and the budgets broken.
+ */
+export async function renderStackAt(dir: string, stack: string, base: Omit<RenderContext, "projectRoot">): Promise<StackAt> {
+  const ctx: RenderContext = { ...base, projectRoot: dir };
+  const out = new Map<string, ClaimRender>();
+  const project = loadProject(dir);
+  if (!existsSync(stackFile(project, stack))) return { exists: false, claims: out, budget: [] };
+  const config = loadStack(project, stack);
+  const { resolved, issues } = await resolveEach(config, ctx);
+  const at = (c: { templateId: string; workspaceId: string }) => ({ template: c.templateId, workspace: c.workspaceId });
+  for (const claim of config.claims) {
+    // A claim's own problems, and those of its template (which name no claim).
+    const mine = issues.filter((i) => i.claim === claim.name || (!i.claim && i.template === claim.templateId));
+    if (mine.length) out.set(claim.name, { error: mine.map(formatIssue).join("; "), ...at(claim) });
+  }
+  const { rendered, failures } = await renderClaims(resolved, ctx);
+  for (const r of rendered) out.set(r.claim.claim.name, { objects: r.objects, ...at(r.claim.claim) });
+  for (const f of failures) {
+    const c = config.claims.find((x) => x.name === f.where.claim);
+    out.set(f.where.claim ?? f.message, { error: f.message, ...(c ? at(c) : { template: "", workspace: "" }) });
+  }
+  const a = assess(config, rendered.map((r) => ({ claim: r.claim.claim.name, workspace: r.claim.claim.workspaceId, objects: r.objects })));
+  for (const q of a.quotas) out.set(`workspace/${q.workspace}`, { objects: [q.object], template: QUOTA_TEMPLATE, workspace: q.workspace });
+  return { exists: true, claims: out, budget: a.issues.map(formatIssue) };
+}

@@ -1,0 +1,143 @@
+// Content-addressed render cache: a claim's final objects keyed by everything they depend on (chart
+// bytes, static values, preset tree content or commit, claim values, overlay, tool versions). Entries
+// are written to a temporary file and renamed, so a reader never sees a partial entry; old entries
+// are evicted beyond a bound.
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import type { ResolvedClaim } from "../catalog/resolve";
+import { type KObject, parseObjects } from "../steps/objects";
+
+/** Bumped when the pipeline's own logic changes what a render produces. */
+const PIPELINE_VERSION = "2";
+const TOOLS = "helm-3.18.6+kustomize-5.6.0";
+const treeHashes = new Map<string, string>();
+
+/** Hash of every file under `dir` (paths and bytes), memoised per process. */
+export function treeHash(dir: string): string {
+  const known = treeHashes.get(dir);
+  if (known) return known;
+  const h = createHash("sha256");
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name === ".git") continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) h.update(relative(dir, p)).update("\0").update(readFileSync(p)).update("\0");
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  const out = h.digest("hex");
+  treeHashes.set(dir, out);
+  return out;
+}
+
+/**
+ * JSON with every object's keys sorted: a claim's values arrive in the YAML file's order through the CLI
+ * and sorted through Pulumi's config, and both must find the same entries.
+ */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (x && typeof x === "object" && !Array.isArray(x)
+    ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, (x as Record<string, unknown>)[k]]))
+    : x));
+}
+
+/** The cache key of a claim's render; `chartDigest` is the hash of the chart's bytes (or its folder). */
+export function renderKey(rc: ResolvedClaim, chartDigest: string | undefined): string {
+  const preset = rc.preset.commit ? `${rc.preset.repositoryUrl}@${rc.preset.commit}` : treeHash(rc.preset.root);
+  return createHash("sha256").update(canonicalJson({
+    v: PIPELINE_VERSION, tools: TOOLS, kube: rc.kubeVersion ?? "",
+    chart: rc.helm ? { digest: chartDigest, release: rc.helm.release, values: rc.helm.values } : null,
+    preset, path: rc.preset.path, inputs: rc.inputs,
+    claim: rc.claim.name, template: rc.template.id, workspace: rc.claim.workspaceId, namespace: rc.namespace,
+    values: rc.values, overlay: rc.overlay, clusterScoped: rc.clusterScopedKinds,
+  })).digest("hex");
+}
+
+/**
+ * Everything a claim's post-render depends on besides Helm's output: the preset (commit or tree), the
+ * claim's values and inputs, its names. Not the chart (Helm's output stands for it), the overlay or the
+ * guards (they come after). The program writes it into the staged claim's manifest.
+ */
+export function stageKey(rc: ResolvedClaim): string {
+  const preset = rc.preset.commit ? `${rc.preset.repositoryUrl}@${rc.preset.commit}` : treeHash(rc.preset.root);
+  return createHash("sha256").update(canonicalJson({
+    v: PIPELINE_VERSION, tools: TOOLS, preset, path: rc.preset.path, inputs: rc.inputs,
+    claim: rc.claim.name, template: rc.template.id, workspace: rc.claim.workspaceId, namespace: rc.namespace, values: rc.values,
+  })).digest("hex");
+}
+
+/**
+ * The key of a post-render: a stage and Helm's output -> the preset's objects. Both executors compute it
+ * the same way: `ocdp render` after its `helm template`, `ocdp post-render --stage` from the manifest and
+ * stdin. So an entry one writes serves the other whenever the provider's Helm gives the same bytes.
+ */
+export function postRenderKey(stage: string, helmOutput: string): string {
+  const input = createHash("sha256").update(canonicalObjects(helmOutput)).digest("hex");
+  return createHash("sha256").update(`post-render\0${stage}\0${input}`).digest("hex");
+}
+
+/**
+ * Helm's output as data, not bytes: the provider's Helm ends its output without the newline the CLI's
+ * `helm template` prints (measured on the same chart and values), and no object differs. Text that does
+ * not parse keys by its bytes (kustomize will report it).
+ */
+function canonicalObjects(text: string): string {
+  try {
+    return JSON.stringify(parseObjects(text));
+  } catch {
+    return `raw\0${text}`;
+  }
+}
+
+export class RenderCache {
+  hits = 0;
+  misses = 0;
+  constructor(readonly dir: string, readonly maxEntries = 20_000) {}
+
+  private path(key: string): string {
+    return join(this.dir, key.slice(0, 2), `${key}.json`);
+  }
+
+  get(key: string): KObject[] | undefined {
+    try {
+      const objects = JSON.parse(readFileSync(this.path(key), "utf8")) as KObject[];
+      this.hits++;
+      return objects;
+    } catch {
+      this.misses++;
+      return undefined;
+    }
+  }
+
+  put(key: string, objects: KObject[]): void {
+    const file = this.path(key);
+    mkdirSync(join(file, ".."), { recursive: true });
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(tmp, JSON.stringify(objects), { mode: 0o600 });
+    renameSync(tmp, file); // atomic: concurrent writers of one key write the same bytes
+  }
+
+  /** Drops the oldest entries beyond the bound (and stray temporary files). */
+  evict(): number {
+    if (!existsSync(this.dir)) return 0;
+    const entries: { p: string; t: number }[] = [];
+    for (const sub of readdirSync(this.dir)) {
+      const d = join(this.dir, sub);
+      if (!statSync(d).isDirectory()) continue;
+      for (const f of readdirSync(d)) {
+        const p = join(d, f);
+        if (f.endsWith(".tmp")) {
+          if (Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { force: true });
+          continue;
+        }
+        entries.push({ p, t: statSync(p).mtimeMs });
+      }
+    }
+    if (entries.length <= this.maxEntries) return 0;
+    entries.sort((a, b) => a.t - b.t);
+    const drop = entries.slice(0, entries.length - this.maxEntries);
+    for (const e of drop) rmSync(e.p, { force: true });
+    return drop.length;
+  }
+}

@@ -1,0 +1,94 @@
+// The staged claim: the one hand-off from the program to Pulumi's Helm post-renderer. After validation
+// the program writes each Helm-backed claim once into a content-addressed folder: the kustomization
+// that applies the preset (resolved: a Git preset is the export of the commit the program recorded),
+// the values object, and a manifest (claim, inputs, preset commit). `ocdp post-render --stage DIR` puts
+// Helm's output beside a copy of them and runs kustomize: it never loads the stack, resolves a claim or
+// fetches Git, so it cannot see other config than the program did. Small import graph on purpose: the
+// provider starts one post-renderer process per Chart.
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import type { UserInput } from "../catalog/userInputs";
+import { postRenderKey, RenderCache } from "./cache";
+import { kustomizeBuild } from "./kustomize";
+import { dumpObjects, type KObject, parseObjects } from "../steps/objects";
+import { restoreStringInputs } from "../steps/stringInputs";
+
+export interface StageManifest {
+  claim: string;
+  stack: string;
+  inputs: UserInput[];
+  presetPath: string;
+  presetCommit?: string;
+  /** The render cache the post-renderer shares with `ocdp render` (absent: no cache). */
+  cacheDir?: string;
+  /** What the post-render depends on besides Helm's output (offline/cache.ts stageKey). */
+  stageKey: string;
+}
+
+const FILES = ["kustomization.yaml", "values.yaml"];
+const STAGE_NAME = /^(.*)-[0-9a-f]{16}$/;
+
+/**
+ * Writes the stage for a claim under `<root>/<stack>/<claim>-<key>` (key: hash of its contents) and
+ * removes the claim's older stages. `write(dir)` puts kustomization.yaml and values.yaml into `dir`;
+ * the path depth is fixed, so the kustomization's relative path to the preset holds for siblings.
+ */
+export function writeStagedClaim(root: string, manifest: StageManifest, write: (dir: string) => void): string {
+  const parent = join(root, manifest.stack);
+  mkdirSync(parent, { recursive: true });
+  const tmp = mkdtempSync(join(parent, `${manifest.claim}.tmp-`));
+  write(tmp);
+  writeFileSync(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2));
+  const h = createHash("sha256");
+  for (const f of [...FILES, "manifest.json"]) h.update(f).update("\0").update(readFileSync(join(tmp, f))).update("\0");
+  const dir = join(parent, `${manifest.claim}-${h.digest("hex").slice(0, 16)}`);
+  if (existsSync(dir)) rmSync(tmp, { recursive: true, force: true });
+  else renameSync(tmp, dir);
+  for (const d of readdirSync(parent)) {
+    if (d !== basename(dir) && STAGE_NAME.exec(d)?.[1] === manifest.claim) rmSync(join(parent, d), { recursive: true, force: true });
+  }
+  return dir;
+}
+
+/** Helm's output through a staged claim: the preset's objects (string inputs typed), never empty. */
+export async function postRenderStaged(stageDir: string, helmOutput: string): Promise<KObject[]> {
+  const manifest = JSON.parse(readFileSync(join(stageDir, "manifest.json"), "utf8")) as StageManifest;
+  const cache = manifest.cacheDir ? new RenderCache(join(manifest.cacheDir, "render")) : undefined;
+  const key = postRenderKey(manifest.stageKey, helmOutput);
+  const hit = cache?.get(key);
+  if (hit) return hit;
+  // A sibling of the stage (same depth, so the relative path to the preset holds), one per call: the
+  // provider runs post-renderers concurrently, and Helm's output may hold Secrets.
+  const run = mkdtempSync(join(dirname(stageDir), `${basename(stageDir)}.run-`));
+  try {
+    for (const f of FILES) copyFileSync(join(stageDir, f), join(run, f));
+    writeFileSync(join(run, "rendered.yaml"), helmOutput, { mode: 0o600 });
+    let built: string;
+    try {
+      built = await kustomizeBuild(run);
+    } catch (e) {
+      throw new Error(`claim ${manifest.claim}: kustomize build failed: ${(e as Error).message}`);
+    }
+    const objects = restoreStringInputs(manifest, parseObjects(built));
+    // An empty render would let Helm/Pulumi plan the deletion of every object of the claim.
+    if (objects.length === 0) throw new Error(`claim ${manifest.claim}: kustomize build produced no objects`);
+    cache?.put(key, objects);
+    return objects;
+  } finally {
+    rmSync(run, { recursive: true, force: true });
+  }
+}
+
+/** `ocdp post-render --stage DIR`: stdin -> stdout, non-zero and nothing printed on any failure. */
+export async function postRenderMain(stageDir: string): Promise<number> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  try {
+    process.stdout.write(dumpObjects(await postRenderStaged(stageDir, Buffer.concat(chunks).toString("utf8"))));
+    return 0;
+  } catch (e) {
+    process.stderr.write(`error: ocdp post-render --stage ${stageDir}: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

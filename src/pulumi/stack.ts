@@ -1,0 +1,86 @@
+// The stack as Pulumi resources: one provider for the cluster, the CRDs, the workspace namespaces
+// (never deleted: they may hold retained volumes), and one Workload component per claim.
+import { createHash } from "node:crypto";
+import { join, resolve } from "node:path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { kubeconfigPath } from "../config/kubeconfig";
+import type { RegistryCredential, StackConfig } from "../config/types";
+import { type Endpoint, internalAddresses, userEndpoints } from "../steps/endpoints";
+import type { RenderContext, RenderedClaim } from "../offline/pipeline";
+import type { WorkspaceQuota } from "../steps/usage/quota";
+import { crdManifests } from "./crds";
+import { pullSecrets } from "./pullSecrets";
+import { helmStage, persistentStage } from "./stage";
+import { Workload } from "./workload";
+
+const packageRoot = resolve(__dirname, "..", "..", "..");
+
+export function digestOf(objects: unknown[]): string {
+  return `sha256:${createHash("sha256").update(JSON.stringify(objects)).digest("hex")}`;
+}
+
+export interface StackOutputs {
+  endpoints: pulumi.Output<Record<string, Endpoint[]>>;
+  workloads: pulumi.Output<Record<string, unknown>>;
+}
+
+/** What the stack holds as Pulumi secrets; never part of StackConfig, so `ocdp render` cannot see it. */
+export interface StackSecrets {
+  kubeconfig?: pulumi.Output<string>;
+  registryCredentials: Record<string, RegistryCredential>;
+}
+
+export function deployStack(config: StackConfig, rendered: RenderedClaim[], quotas: WorkspaceQuota[], ctx: RenderContext, secrets: StackSecrets): StackOutputs {
+  const c = config.cluster;
+  const provider = new k8s.Provider(c.name, {
+    kubeconfig: secrets.kubeconfig ?? (c.kubeconfig ? kubeconfigPath(c.kubeconfig, ctx.projectRoot) : undefined),
+    context: c.context,
+  });
+  const crds = crdManifests().map((m) => new k8s.apiextensions.v1.CustomResourceDefinition(
+    (m.metadata as { name: string }).name, m as unknown as k8s.apiextensions.v1.CustomResourceDefinitionArgs, { provider }));
+  // Every workspace with claims or a budget: a budgeted namespace keeps its quota when its last claim goes.
+  const namespaces = new Map<string, k8s.core.v1.Namespace>();
+  for (const { namespace, workspace } of [...rendered.map(({ claim: rc }) => ({ namespace: rc.namespace, workspace: rc.claim.workspaceId })), ...quotas]) {
+    if (namespaces.has(namespace)) continue;
+    namespaces.set(namespace, new k8s.core.v1.Namespace(namespace, {
+      metadata: { name: namespace, labels: { "ocdp.io/workspace": workspace } },
+    }, { provider, retainOnDelete: true }));
+  }
+  // The cluster enforces the budgets too: the very objects `ocdp render` prints.
+  const quotaIn = new Map(quotas.map((q) => [q.namespace, new k8s.core.v1.ResourceQuota(`${q.namespace}-budget`,
+    q.object as unknown as k8s.core.v1.ResourceQuotaArgs, { provider, dependsOn: [namespaces.get(q.namespace)!] })]));
+  const secretsIn = pullSecrets(rendered.map((r) => r.claim), secrets.registryCredentials, namespaces, provider);
+  const workloads = rendered.map(({ claim: rc, objects }) => ({ rc, digest: digestOf(objects) })).map(({ rc, digest }) => ({
+    rc,
+    digest,
+    component: new Workload(rc.claim.name, {
+      claim: rc,
+      digest,
+      // The staged claim is the post-renderer's only input: it never reads the stack or resolves anything.
+      postRenderer: rc.helm ? {
+        command: process.execPath,
+        args: [join(packageRoot, "bin", "ocdp.js"), "post-render", "--stage", helmStage(rc, join(ctx.projectRoot, ".ocdp", "stage"), ctx.cacheDir)],
+      } : undefined,
+      stageDir: rc.helm ? undefined : persistentStage(rc, join(ctx.projectRoot, ".ocdp", "stage")),
+      skipAwaitKinds: c.skipAwait ?? [],
+      readiness: c.timeouts?.readiness,
+      dependsOn: [...crds, namespaces.get(rc.namespace)!, ...(secretsIn.get(rc.namespace) ?? []), ...(quotaIn.has(rc.namespace) ? [quotaIn.get(rc.namespace)!] : [])],
+    }, { provider }),
+  }));
+  const endpoints = pulumi.all(workloads.map((w) => pulumi.all([w.component.services, w.component.ingresses])
+    .apply(([s, i]) => [w.rc.claim.name, userEndpoints(s, i, c.accessHost)] as const)))
+    .apply((entries) => Object.fromEntries(entries));
+  const admin = pulumi.all(workloads.map((w) => w.component.services.apply((s) => [w.rc.claim.name, {
+    namespace: w.rc.namespace,
+    workspace: w.rc.claim.workspaceId,
+    template: w.rc.template.id,
+    chartVersion: w.rc.helm?.version ?? null,
+    presetCommit: w.rc.preset.commit ?? null,
+    presetPath: w.rc.preset.path,
+    digest: w.digest,
+    internal: internalAddresses(s),
+    pendingLoadBalancers: s.filter((x) => x.type === "LoadBalancer" && !x.loadBalancer?.ingress?.length).map((x) => x.name),
+  }] as const))).apply((entries) => Object.fromEntries(entries));
+  return { endpoints, workloads: admin };
+}
