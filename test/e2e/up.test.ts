@@ -2,7 +2,7 @@
 // project starts the local cluster, makes the backend and passphrase, creates the stack, deploys and
 // prints the endpoints; a second run says nothing changed; `ocdp down` destroys and stops the cluster.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ocdpAsync, scratchProject } from "../helpers";
@@ -45,6 +45,8 @@ describe("ocdp up / ocdp down on a fresh copy", { timeout: 1_200_000 }, () => {
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
     assert.match(r.err, /\[ocdp up\] nothing changed/);
     assert.doesNotMatch(r.err, /starting the local cluster|created stack/);
+    const stacks = join(dir, ".pulumi-state", ".pulumi", "stacks", "ocdp");
+    assert.ok(existsSync(join(stacks, "local.json.gz")) && !existsSync(join(stacks, "local.json")), `a compressed checkpoint: ${readdirSync(stacks)}`);
     assert.ok(Date.now() - t0 < 120_000, `${Date.now() - t0} ms`);
     const st = await ocdpAsync(dir, ["status", "--stack", "local", "--wait", "60s"]);
     assert.equal(st.code, 0, st.out);
