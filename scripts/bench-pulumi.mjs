@@ -85,7 +85,10 @@ export async function step(label, cwd, env, args, check = () => {}) {
   const r = await runPulumi(cwd, env, args);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const rss = stop();
-  if (r.code !== 0) throw new Error(`${label} failed (exit ${r.code}):\n${r.out.slice(-3000)}`);
+  if (r.code !== 0) {
+    const diagnostics = r.out.slice(Math.max(0, r.out.indexOf("Diagnostics:")));
+    throw new Error(`${label} failed (exit ${r.code}) after ${seconds.toFixed(0)} s:\n${diagnostics.slice(0, 4000)}`);
+  }
   check(r.out);
   const changes = /Resources:\n([\s\S]*?)\n\n/.exec(r.out)?.[1]?.replace(/\s+/g, " ").trim();
   log(`${label}: ${seconds.toFixed(1)} s ${JSON.stringify(rss)}${changes ? ` [${changes}]` : ""}`);
@@ -178,10 +181,29 @@ new k8s.yaml.v2.ConfigGroup("objects", { objs: rest }, { provider, dependsOn: [b
 `;
 
 /**
+ * One executor's measured sequence: preview on an empty state, up, every claim ready (bounded), preview
+ * and up with nothing changed, the checkpoint, then `change()` and up again; `after` runs last.
+ */
+async function sequence(name, { cwd, env, project, stack, n, statusDir }, change, after = async () => {}) {
+  const out = {};
+  const p = (label, args, check) => step(`${name} ${label}`, cwd, env, [...args, "--stack", stack], check);
+  out.previewEmpty = await p("preview, empty state", ["preview"]);
+  out.up = await p("up", ["up", "--yes", "--skip-preview"]);
+  out.ready = waitReady(statusDir, env, n);
+  out.previewNoChange = await p("preview, nothing changed", ["preview"], expectNoChanges);
+  out.upNoChange = await p("up, nothing changed", ["up", "--yes", "--skip-preview"], expectNoChanges);
+  out.state = stateOf(cwd, env, project, stack, n);
+  await change();
+  out.upOneChange = await p("up, one claim changed", ["up", "--yes", "--skip-preview"], expectUpdates);
+  await after(out);
+  return out;
+}
+
+/**
  * The engine's knobs, each on the no-change preview or up of the deployed program: what a user could
  * switch on, measured beside the default in the same run. The last one leaves the checkpoint compressed.
  */
-async function profileKnobs(p, dir, env, n) {
+async function profileKnobs(dir, env, n) {
   const out = {};
   const knob = async (name, args, extra, check) => {
     out[name] = await step(`program ${name}`, dir, { ...env, ...extra }, [...args, "--stack", "bench"], check);
@@ -216,22 +238,18 @@ export async function benchPulumi(n, { profile = false } = {}) {
   execFileSync(process.execPath, [join(dir, "bin", "ocdp.js"), "render", "--stack", "bench", "--out", join(dir, ".bench-render")], { cwd: dir, env, stdio: "ignore" });
   const offlineRenderSeconds = +((Date.now() - r0) / 1000).toFixed(1);
 
-  const program = {};
-  const baseline = {};
+  let program;
+  let baseline;
   let objects;
   try {
-    const p = (label, args, check) => step(`program ${label}`, dir, env, [...args, "--stack", "bench"], check);
-    program.previewEmpty = await p("preview, empty state", ["preview"]);
-    program.up = await p("up", ["up", "--yes", "--skip-preview"]);
-    program.ready = waitReady(dir, env, n);
-    program.previewNoChange = await p("preview, nothing changed", ["preview"], expectNoChanges);
-    program.upNoChange = await p("up, nothing changed", ["up", "--yes", "--skip-preview"], expectNoChanges);
-    program.state = stateOf(dir, env, "ocdp", "bench", n);
-    objects = baselineObjects(dir, env, join(clusterDir, "kubeconfig"));
-    writeStack(dir, claims(n, Math.min(4, n - 1)));
-    program.upOneChange = await p("up, one claim changed", ["up", "--yes", "--skip-preview"], expectUpdates);
-    if (profile) program.profile = await profileKnobs(p, dir, env, n);
-    const objectsChanged = baselineObjects(dir, env, join(clusterDir, "kubeconfig"));
+    let objectsChanged;
+    program = await sequence("program", { cwd: dir, env, project: "ocdp", stack: "bench", n, statusDir: dir }, async () => {
+      objects = baselineObjects(dir, env, join(clusterDir, "kubeconfig"));
+      writeStack(dir, claims(n, Math.min(4, n - 1)));
+    }, async (out) => {
+      if (profile) out.profile = await profileKnobs(dir, env, n);
+      objectsChanged = baselineObjects(dir, env, join(clusterDir, "kubeconfig"));
+    });
     await clusterDown({ dir: clusterDir });
 
     // The baseline on a fresh cluster of the same size.
@@ -243,15 +261,8 @@ export async function benchPulumi(n, { profile = false } = {}) {
     writeFileSync(join(bdir, "objects.json"), JSON.stringify(objects));
     execFileSync(PULUMI, ["stack", "init", "baseline", "--non-interactive"], { cwd: bdir, env, stdio: "ignore" });
     await clusterUp({ dir: clusterDir, ...demand });
-    const b = (label, args, check) => step(`baseline ${label}`, bdir, env, [...args, "--stack", "baseline"], check);
-    baseline.previewEmpty = await b("preview, empty state", ["preview"]);
-    baseline.up = await b("up", ["up", "--yes", "--skip-preview"]);
-    baseline.ready = waitReady(dir, env, n);
-    baseline.previewNoChange = await b("preview, nothing changed", ["preview"], expectNoChanges);
-    baseline.upNoChange = await b("up, nothing changed", ["up", "--yes", "--skip-preview"], expectNoChanges);
-    baseline.state = stateOf(bdir, env, "ocdp-baseline", "baseline", n);
-    writeFileSync(join(bdir, "objects.json"), JSON.stringify(objectsChanged));
-    baseline.upOneChange = await b("up, one claim changed", ["up", "--yes", "--skip-preview"], expectUpdates);
+    baseline = await sequence("baseline", { cwd: bdir, env, project: "ocdp-baseline", stack: "baseline", n, statusDir: dir },
+      async () => writeFileSync(join(bdir, "objects.json"), JSON.stringify(objectsChanged)));
   } finally {
     await clusterDown({ dir: clusterDir }).catch((e) => log(`cluster down: ${e.message}`));
   }

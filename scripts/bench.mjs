@@ -102,11 +102,18 @@ if (results.offline) {
   process.stdout.write(`targets: ${JSON.stringify(o.targets)}\n\n`);
 }
 for (const n of PULUMI_SIZES) {
-  results.pulumi[n] = await benchPulumi(n, { profile: n === PULUMI_SIZES[0] });
+  try {
+    results.pulumi[n] = await benchPulumi(n, { profile: n === PULUMI_SIZES[0] });
+  } catch (e) {
+    // A size that fails is reported as such (and the run exits non-zero); the others are still measured.
+    process.stderr.write(`[bench] ${n} claims failed: ${e.message}\n`);
+    results.pulumi[n] = { claims: n, failed: e.message.slice(0, 2000) };
+    process.exitCode = 1;
+  }
   mkdirSync(join(root, "bench"), { recursive: true });
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`); // each size kept as soon as it is measured
 }
-const sizes = Object.keys(results.pulumi ?? {});
+const sizes = Object.keys(results.pulumi ?? {}).filter((n) => !results.pulumi[n].failed);
 if (sizes.length) {
   const steps = [["previewEmpty", "pulumi preview, empty state"], ["up", "pulumi up"], ["previewNoChange", "pulumi preview, nothing changed"],
     ["upNoChange", "pulumi up, nothing changed"], ["upOneChange", "pulumi up, one claim changed"]];

@@ -5,7 +5,8 @@
 // (default .cluster/, git-ignored). `down` stops every process and checks no port stays bound.
 // The cluster is sized to what it must serve: `--stack S` counts the stack's rendered PersistentVolumeClaims,
 // GPUs and pods (`ocdp render`/`ocdp usage`), or `--gpus`, `--pods`, `--volumes` say it directly; nodes
-// (8 GPUs, 110 pods each) and pre-made volumes follow, never fewer than the defaults (2 nodes, 16 volumes).
+// (8 GPUs, 110 pods each, one spare for rolling updates) and pre-made volumes follow, never fewer than the
+// defaults (2 nodes, 16 volumes).
 //   node scripts/cluster.mjs up [--dir D] [--nodes N] [--stack S | --gpus G --pods P --volumes V]
 //   node scripts/cluster.mjs down [--dir D]
 import { execFileSync, spawn } from "node:child_process";
@@ -123,10 +124,13 @@ export function sizeForStack(stack, project = root) {
   return { volumes, gpus, pods };
 }
 
-/** Nodes and volumes for a demand; the defaults are the floor. */
+/**
+ * Nodes and volumes for a demand; the defaults are the floor. One node more than the demand: a changed
+ * claim rolls out a new pod (with its GPUs) before its old one goes, and a full cluster cannot place it.
+ */
 export function capacityFor({ nodes = 2, gpus = 0, pods = 0, volumes = 0 } = {}) {
   return {
-    nodes: Math.max(nodes, Math.ceil(gpus / GPUS_PER_NODE), Math.ceil(pods / PODS_PER_NODE)),
+    nodes: Math.max(nodes, Math.ceil(gpus / GPUS_PER_NODE) + 1, Math.ceil(pods / PODS_PER_NODE) + 1),
     volumes: Math.max(16, volumes),
   };
 }

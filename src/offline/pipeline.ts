@@ -3,13 +3,13 @@
 // `ocdp post-render --stage` (./stagedClaim.ts); both share its cache entries (./cache.ts postRenderKey).
 import type { ResolvedClaim } from "../catalog/resolve";
 import { RenderError } from "../config/errors";
-import { type GuardContext, GuardViolation, guard } from "../steps/guards";
+import { finishObjects } from "../steps/finish";
+import type { GuardContext } from "../steps/guards";
 import { postRenderKey, type RenderCache, renderKey, stageKey } from "./cache";
 import { chartSource, helmTemplate } from "./helm";
 import { kustomizeBuild } from "./kustomize";
 import { restoreStringInputs } from "../steps/stringInputs";
 import { type KObject, parseObjects } from "../steps/objects";
-import { applyOverlay } from "../steps/overlay";
 import { type Staged, stage } from "../steps/stage";
 
 export interface RenderContext {
@@ -45,27 +45,16 @@ export function presetObjects(rc: ResolvedClaim, objects: KObject[]): KObject[] 
   return restoreStringInputs(rc, objects);
 }
 
-export { restoreStringInputs, restoreStringInputsIn } from "../steps/stringInputs";
 
 export function guardContext(rc: ResolvedClaim): GuardContext {
   return { claim: rc.claim.name, template: rc.template.id, workspaceId: rc.claim.workspaceId, namespace: rc.namespace, clusterScopedKinds: rc.clusterScopedKinds };
 }
 
-/** Overlay then guards over every object; all violations of the claim reported together. */
+/** String inputs, overlay, then guards over every object (steps/finish); all violations of the claim reported together. */
 export function finish(rc: ResolvedClaim, objects: KObject[]): KObject[] {
-  const ctx = guardContext(rc);
-  const violations: string[] = [];
-  const out: KObject[] = [];
-  for (const o of objects) {
-    try {
-      out.push(guard(applyOverlay(o, rc.overlay), ctx) as KObject);
-    } catch (e) {
-      if (!(e instanceof GuardViolation)) throw e;
-      violations.push(e.message);
-    }
-  }
-  if (violations.length) throw new RenderError({ ...where(rc), field: "objects" }, "guards", violations.join("; "));
-  return out;
+  const r = finishObjects(objects, { overlay: rc.overlay, guard: guardContext(rc), inputs: rc.inputs });
+  if (r.violations.length) throw new RenderError({ ...where(rc), field: "objects" }, "guards", r.violations.join("; "));
+  return r.objects;
 }
 
 /**

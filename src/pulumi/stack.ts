@@ -11,7 +11,7 @@ import type { RenderContext, RenderedClaim } from "../offline/pipeline";
 import type { WorkspaceQuota } from "../steps/usage/quota";
 import { crdManifests } from "./crds";
 import { pullSecrets } from "./pullSecrets";
-import { helmStage, persistentStage } from "./stage";
+import { stageClaim } from "./stage";
 import { Workload } from "./workload";
 
 const packageRoot = resolve(__dirname, "..", "..", "..");
@@ -51,23 +51,22 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], quot
   const quotaIn = new Map(quotas.map((q) => [q.namespace, new k8s.core.v1.ResourceQuota(`${q.namespace}-budget`,
     q.object as unknown as k8s.core.v1.ResourceQuotaArgs, { provider, dependsOn: [namespaces.get(q.namespace)!] })]));
   const secretsIn = pullSecrets(rendered.map((r) => r.claim), secrets.registryCredentials, namespaces, provider);
-  const workloads = rendered.map(({ claim: rc, objects }) => ({ rc, digest: digestOf(objects) })).map(({ rc, digest }) => ({
-    rc,
-    digest,
-    component: new Workload(rc.claim.name, {
+  const workloads = rendered.map(({ claim: rc, objects }) => {
+    const digest = digestOf(objects);
+    // The staged claim is the only hand-off: the post-renderer and Directory read nothing else.
+    const stage = stageClaim(rc, join(ctx.projectRoot, ".ocdp", "stage"), ctx.cacheDir);
+    const component = new Workload(rc.claim.name, {
       claim: rc,
       digest,
-      // The staged claim is the post-renderer's only input: it never reads the stack or resolves anything.
-      postRenderer: rc.helm ? {
-        command: process.execPath,
-        args: [join(packageRoot, "bin", "ocdp.js"), "post-render", "--stage", helmStage(rc, join(ctx.projectRoot, ".ocdp", "stage"), ctx.cacheDir)],
-      } : undefined,
-      stageDir: rc.helm ? undefined : persistentStage(rc, join(ctx.projectRoot, ".ocdp", "stage")),
+      ...(rc.helm
+        ? { postRenderer: { command: process.execPath, args: [join(packageRoot, "bin", "ocdp.js"), "post-render", "--stage", stage] } }
+        : { stageDir: stage }),
       skipAwaitKinds: c.skipAwait ?? [],
       readiness: c.timeouts?.readiness,
       dependsOn: [...crds, namespaces.get(rc.namespace)!, ...(secretsIn.get(rc.namespace) ?? []), ...(quotaIn.has(rc.namespace) ? [quotaIn.get(rc.namespace)!] : [])],
-    }, { provider }),
-  }));
+    }, { provider });
+    return { rc, digest, component };
+  });
   const endpoints = pulumi.all(workloads.map((w) => pulumi.all([w.component.services, w.component.ingresses])
     .apply(([s, i]) => [w.rc.claim.name, userEndpoints(s, i, c.accessHost)] as const)))
     .apply((entries) => Object.fromEntries(entries));

@@ -1,24 +1,16 @@
-// Kustomize-only claims are applied by Directory v2, which reads a folder inside the provider process
-// during preview and up: the claim's stage must outlive this program run, at a path stable per claim.
-import { mkdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+// Every claim is staged once, into a content-addressed folder `.ocdp/stage/<stack>/<claim>-<hash>`
+// (offline/stagedClaim): the only hand-off to the provider. A Helm-backed claim's folder is what
+// `ocdp post-render --stage` puts Helm's output beside; a Kustomize-only claim's folder is what
+// Directory v2 builds, inside the provider, during preview and up (so it outlives this program run).
+// An unchanged claim keeps its folder from run to run; a changed one gets a new one.
 import type { ResolvedClaim } from "../catalog/resolve";
-import { writeStage, writeStageFiles } from "../steps/stage";
+import { writeStageFiles } from "../steps/stage";
 import { stageKey } from "../offline/cache";
 import { writeStagedClaim } from "../offline/stagedClaim";
 
-export function persistentStage(rc: ResolvedClaim, stageRoot: string): string {
-  const dir = join(stageRoot, rc.stack, rc.claim.name);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeStage(rc, dir);
-  return dir;
-}
-
-/** A Helm-backed claim's stage for `ocdp post-render --stage` (content-addressed; see offline/stagedClaim). */
-export function helmStage(rc: ResolvedClaim, stageRoot: string, cacheDir: string): string {
+export function stageClaim(rc: ResolvedClaim, stageRoot: string, cacheDir: string): string {
   return writeStagedClaim(stageRoot, {
     claim: rc.claim.name, stack: rc.stack, inputs: rc.inputs, presetPath: rc.preset.path,
     ...(rc.preset.commit ? { presetCommit: rc.preset.commit } : {}), cacheDir, stageKey: stageKey(rc),
-  }, (dir) => writeStageFiles(rc, dir, true));
+  }, (dir) => writeStageFiles(rc, dir, rc.helm !== undefined));
 }

@@ -4,10 +4,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { UserInput } from "../catalog/userInputs";
 import type { Overlay } from "../config/types";
-import { type GuardContext, guard } from "../steps/guards";
+import { finishObject } from "../steps/finish";
+import type { GuardContext } from "../steps/guards";
 import type { KObject } from "../steps/objects";
-import { applyOverlay } from "../steps/overlay";
-import { restoreStringInputsIn } from "../steps/stringInputs";
 
 /** Component and provider types are not Kubernetes objects: transforms only touch `kubernetes:<group>/<version>:<Kind>` children. */
 export function isKubernetesChild(args: Pick<pulumi.ResourceTransformArgs, "custom" | "type">): boolean {
@@ -31,8 +30,7 @@ export interface ChildPolicy {
  * or a cluster-scoped kind): the order of the offline executor.
  */
 export function transformProps(props: Record<string, unknown>, policy: ChildPolicy): Record<string, unknown> {
-  const typed = policy.inputs ? restoreStringInputsIn(policy.inputs, structuredClone(props) as KObject) : props;
-  const out = guard(applyOverlay(typed, policy.overlay), policy.guard);
+  const out = finishObject(props as KObject, policy) as Record<string, unknown>;
   return policy.skipAwaitKinds?.includes(out.kind as string) ? skipAwait(out) : out;
 }
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import type * as pulumi from "@pulumi/pulumi";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, docs } from "../helpers";
@@ -97,7 +97,10 @@ describe("the Pulumi program on the local stack (mocks)", () => {
   it("Kustomize-only claims are Directories over their staged preset", () => {
     const dirs = ofType("kubernetes:kustomize/v2:Directory");
     assert.deepEqual(dirs.map((d) => d.name).sort(), ["gateway", "vllm-qwen"]);
-    assert.match(dirs.find((d) => d.name === "vllm-qwen")!.inputs.directory, /\.ocdp\/stage\/local\/vllm-qwen$/);
+    const stage = dirs.find((d) => d.name === "vllm-qwen")!.inputs.directory;
+    assert.match(stage, /\.ocdp\/stage\/local\/vllm-qwen-[0-9a-f]{16}$/, "content-addressed, as a Helm claim's");
+    assert.ok(!existsSync(join(stage, "rendered.yaml")), "no Helm output to put in");
+    assert.match(readFileSync(join(stage, "kustomization.yaml"), "utf8"), /namePrefix: vllm-qwen-/);
   });
   it("each claim has its WorkloadClaim and Workload records", () => {
     const claims = ofType("kubernetes:ocdp.io/v1alpha1:WorkloadClaim");
