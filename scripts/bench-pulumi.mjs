@@ -38,11 +38,13 @@ function kindOf(cmdline) {
 }
 
 /**
- * Samples /proc every 200 ms: the largest VmHWM per kind, and how many post-renderer and kustomize
- * processes were seen (a post-renderer served by the render cache starts no kustomize).
+ * Samples /proc every 200 ms: the largest VmHWM per kind, CPU seconds per kind (user + system, and for
+ * the provider also its waited-for children: the post-renderers it runs), and how many post-renderer and
+ * kustomize processes were seen (a post-renderer served by the render cache starts no kustomize).
  */
 export function sampler(prefix) {
   const peak = {};
+  const cpu = new Map();
   const seen = { postRenderer: new Set(), kustomize: new Set() };
   const tick = () => {
     for (const pid of readdirSync("/proc")) {
@@ -53,6 +55,11 @@ export function sampler(prefix) {
         const kind = kindOf(cmdline);
         if (!kind) continue;
         if (seen[kind]) seen[kind].add(pid);
+        const raw = readFileSync(`/proc/${pid}/stat`, "utf8");
+        const stat = raw.slice(raw.lastIndexOf(")") + 2).split(" ");
+        // Fields 14-17 of stat (utime, stime, cutime, cstime), counted after the command's closing parenthesis.
+        const [utime, stime, cutime, cstime] = stat.slice(11, 15).map(Number);
+        cpu.set(pid, { kind, own: utime + stime, children: cutime + cstime });
         if (kind === "kustomize") continue;
         const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
         peak[kind] = Math.max(peak[kind] ?? 0, hwm);
@@ -62,8 +69,13 @@ export function sampler(prefix) {
   const timer = setInterval(tick, 200);
   return () => {
     clearInterval(timer);
+    const cpuSeconds = {};
+    for (const { kind, own, children } of cpu.values()) {
+      cpuSeconds[kind] = +((cpuSeconds[kind] ?? 0) + own / 100).toFixed(2);
+      if (kind === "provider") cpuSeconds.providerChildren = +((cpuSeconds.providerChildren ?? 0) + children / 100).toFixed(2);
+    }
     return { ...Object.fromEntries(Object.entries(peak).map(([k, v]) => [`${k}PeakRssMiB`, Math.round(v / 1024)])),
-      postRenderers: seen.postRenderer.size, kustomizeProcesses: seen.kustomize.size };
+      postRenderers: seen.postRenderer.size, kustomizeProcesses: seen.kustomize.size, cpuSeconds };
   };
 }
 
@@ -134,7 +146,7 @@ export function stateOf(cwd, env, project, stack, n) {
 }
 
 /** `ocdp status --wait`: every claim ready within the bound, or the bench says which are not. */
-function waitReady(dir, env, n, bound = "5m") {
+export function waitReady(dir, env, n, bound = "5m") {
   const t0 = Date.now();
   let out;
   try {
@@ -154,7 +166,7 @@ function kubectlJson(kubeconfig, args) {
 }
 
 /** The objects the baseline applies: the render, the namespaces, the CRDs and the records as applied. */
-function baselineObjects(dir, env, kubeconfig) {
+export function baselineObjects(dir, env, kubeconfig) {
   const rendered = JSON.parse(execFileSync(process.execPath, [join(dir, "bin", "ocdp.js"), "render", "--stack", "bench", "--format", "json"], { cwd: dir, env, encoding: "utf8", maxBuffer: 1 << 30, stdio: ["ignore", "pipe", "ignore"] }));
   const objects = Object.values(rendered).flat();
   const namespaces = [...new Map(objects.filter((o) => o.metadata?.namespace).map((o) => [o.metadata.namespace, o])).values()]
@@ -168,7 +180,7 @@ function baselineObjects(dir, env, kubeconfig) {
   return { first: [...crdManifests(), ...namespaces, ...final.filter((o) => needed.has(o.kind))], rest: [...final.filter((o) => !needed.has(o.kind)), ...records] };
 }
 
-const BASELINE_PROGRAM = `// Baseline: the same pre-rendered objects through ConfigGroup. What workloads need goes first (CRDs,
+export const BASELINE_PROGRAM = `// Baseline: the same pre-rendered objects through ConfigGroup. What workloads need goes first (CRDs,
 // namespaces, volumes, config): one ConfigGroup registers its objects in an order of its own, and with the
 // engine's default parallelism (4 per CPU) Deployments awaiting volumes not yet created can hold every slot.
 const k8s = require("@pulumi/kubernetes");
