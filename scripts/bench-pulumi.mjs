@@ -232,9 +232,9 @@ async function profileKnobs(dir, env, n) {
 }
 
 /** The whole real-executor run for N claims; `profile` adds the engine knobs. */
-export async function benchPulumi(n, { profile = false } = {}) {
+export async function benchPulumi(n, { profile = false, engineEnv = {} } = {}) {
   const dir = scratch("ocdp-bench-pulumi-");
-  const env = pulumiEnv(dir);
+  const env = pulumiEnv(dir, engineEnv);
   const clusterDir = join(dir, ".cluster");
   log(`${n} claims through pulumi in ${dir}`);
   execFileSync(PULUMI, ["plugin", "install", "resource", "kubernetes", `v${PROVIDER}`, "--file", join(root, ".tools", "bin", "pulumi-resource-kubernetes"), "--non-interactive"], { env, stdio: "ignore" });

@@ -6,7 +6,8 @@
 // (4) after changing one claim's values; wall time and peak RSS (GNU time) of each.
 // The real executor (each size, default 100 and 300 claims; scripts/bench-pulumi.mjs): pulumi preview
 // and up of this program against a baseline program applying the same pre-rendered objects.
-// `--offline 0` or `--pulumi ""` skips a part. Prints tables with ratios and writes bench/results.json
+// `--offline 0` or `--pulumi ""` skips a part; `--engine-env K=V,...` sets engine variables for both
+// executors; `--no-profile` skips the engine knobs. Prints tables with ratios and writes bench/results.json
 // (a part not run keeps its previous figures).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -25,6 +26,9 @@ const opt = (name, dflt) => {
 };
 const N = Number(opt("offline", "1000"));
 const PULUMI_SIZES = String(opt("pulumi", "100,300")).split(",").filter(Boolean).map(Number);
+// Engine settings for both executors of the real bench, e.g. --engine-env PULUMI_SKIP_CHECKPOINTS=true.
+const ENGINE_ENV = Object.fromEntries(String(opt("engine-env", "")).split(",").filter(Boolean).map((kv) => kv.split("=")));
+const PROFILE = !process.argv.includes("--no-profile");
 
 /** Wall seconds and peak RSS (MiB, the largest process of the tree) of one command. */
 function measure(label, cmd, args, opts) {
@@ -93,7 +97,8 @@ const results = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
   offline: N > 0 ? offline() : previous.offline,
-  pulumi: previous.pulumi && !PULUMI_SIZES.length ? previous.pulumi : {},
+  // Sizes not measured in this run keep their figures (each says its date).
+  pulumi: { ...(previous.pulumi ?? {}) },
 };
 if (results.offline) {
   const o = results.offline;
@@ -103,7 +108,8 @@ if (results.offline) {
 }
 for (const n of PULUMI_SIZES) {
   try {
-    results.pulumi[n] = await benchPulumi(n, { profile: n === PULUMI_SIZES[0] });
+    results.pulumi[n] = { date: new Date().toISOString(), engineEnv: ENGINE_ENV,
+      ...await benchPulumi(n, { profile: PROFILE && n === PULUMI_SIZES[0], engineEnv: ENGINE_ENV }) };
   } catch (e) {
     // A size that fails is reported as such (and the run exits non-zero); the others are still measured.
     process.stderr.write(`[bench] ${n} claims failed: ${e.message}\n`);

@@ -24,7 +24,8 @@ describe("e2e: the team backend in PostgreSQL", { timeout: 1_200_000 }, () => {
     pg = await startPostgres();
     dir = scratchProject();
     clusterUp(join(dir, ".cluster"), 2);
-    env = { ...pulumiEnv(join(dir, ".pulumi-pg")), PULUMI_BACKEND_URL: pg.url };
+    // As the README asks of a team backend: a compressed checkpoint.
+    env = { ...pulumiEnv(join(dir, ".pulumi-pg")), PULUMI_BACKEND_URL: pg.url, PULUMI_DIY_BACKEND_GZIP: "true" };
     installProvider(env, PROVIDER_VERSION);
     const init = await pulumi(dir, env, ["stack", "init", "local"]);
     assert.equal(init.code, 0, init.err);
@@ -41,7 +42,7 @@ describe("e2e: the team backend in PostgreSQL", { timeout: 1_200_000 }, () => {
     assert.equal(out.code, 0, out.err);
     assert.match(JSON.parse(out.out).endpoints["cs-alice"][0].url, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(Number(pg.psql("select count(*) from pulumi_state")) > 0, "state rows in the server");
-    assert.match(pg.psql("select key from pulumi_state"), /local/);
+    assert.match(pg.psql("select key from pulumi_state"), /stacks\/ocdp\/local\.json\.gz/, "the checkpoint is stored compressed");
   });
 
   it("a second concurrent up on the same stack is refused by the lock, nothing is lost, and the next up converges", async () => {
