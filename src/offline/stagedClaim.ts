@@ -10,7 +10,6 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { basename, dirname, join } from "node:path";
 import type { UserInput } from "../catalog/userInputs";
 import { postRenderKey, RenderCache } from "./cache";
-import { kustomizeBuild } from "./kustomize";
 import { dumpObjects, type KObject, parseObjects } from "../steps/objects";
 import { restoreStringInputs } from "../steps/stringInputs";
 
@@ -66,6 +65,9 @@ export async function postRenderStaged(stageDir: string, helmOutput: string): Pr
     writeFileSync(join(run, "rendered.yaml"), helmOutput, { mode: 0o600 });
     let built: string;
     try {
+      // Loaded on a miss only: a cache hit (every run after `ocdp render`) starts no process, so it
+      // need not load the process machinery either.
+      const { kustomizeBuild } = await import("./kustomize");
       built = await kustomizeBuild(run);
     } catch (e) {
       throw new Error(`claim ${manifest.claim}: kustomize build failed: ${(e as Error).message}`);
