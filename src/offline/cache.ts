@@ -42,18 +42,6 @@ export function canonicalJson(v: unknown): string {
     : x));
 }
 
-/** The cache key of a claim's render; `chartDigest` is the hash of the chart's bytes (or its folder). */
-export function renderKey(rc: ResolvedClaim, chartDigest: string | undefined): string {
-  const preset = rc.preset.commit ? `${rc.preset.repositoryUrl}@${rc.preset.commit}` : treeHash(rc.preset.root);
-  return createHash("sha256").update(canonicalJson({
-    v: PIPELINE_VERSION, tools: TOOLS, kube: rc.kubeVersion ?? "",
-    chart: rc.helm ? { digest: chartDigest, release: rc.helm.release, values: rc.helm.values } : null,
-    preset, path: rc.preset.path, inputs: rc.inputs,
-    claim: rc.claim.name, template: rc.template.id, workspace: rc.claim.workspaceId, namespace: rc.namespace,
-    values: rc.values, overlay: rc.overlay, clusterScoped: rc.clusterScopedKinds,
-  })).digest("hex");
-}
-
 /**
  * Everything a claim's post-render depends on besides Helm's output: the preset (commit or tree), the
  * claim's values and inputs, its names. Not the chart (Helm's output stands for it), the overlay or the
@@ -64,6 +52,15 @@ export function stageKey(rc: ResolvedClaim): string {
   return createHash("sha256").update(canonicalJson({
     v: PIPELINE_VERSION, tools: TOOLS, preset, path: rc.preset.path, inputs: rc.inputs,
     claim: rc.claim.name, template: rc.template.id, workspace: rc.claim.workspaceId, namespace: rc.namespace, values: rc.values,
+  })).digest("hex");
+}
+
+/** The cache key of a claim's render: its stage's key, the chart (`chartDigest`: its bytes or folder) and what comes after. */
+export function renderKey(rc: ResolvedClaim, chartDigest: string | undefined): string {
+  return createHash("sha256").update(canonicalJson({
+    stage: stageKey(rc), kube: rc.kubeVersion ?? "",
+    chart: rc.helm ? { digest: chartDigest, release: rc.helm.release, values: rc.helm.values } : null,
+    overlay: rc.overlay, clusterScoped: rc.clusterScopedKinds,
   })).digest("hex");
 }
 

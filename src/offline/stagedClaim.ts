@@ -1,5 +1,6 @@
-// The staged claim: the one hand-off from the program to Pulumi's Helm post-renderer. After validation
-// the program writes each Helm-backed claim once into a content-addressed folder: the kustomization
+// The staged claim: the one hand-off from the program to the provider (Helm's post-renderer, or
+// Directory v2 for a Kustomize-only claim). After validation the program writes each claim once into a
+// content-addressed folder: the kustomization
 // that applies the preset (resolved: a Git preset is the export of the commit the program recorded),
 // the values object, and a manifest (claim, inputs, preset commit). `ocdp post-render --stage DIR` puts
 // Helm's output beside a copy of them and runs kustomize: it never loads the stack, resolves a claim or
