@@ -10,5 +10,5 @@ export async function stageClaim(dir: string, stack: string, claim: string): Pro
   const { config, ctx } = openStack(stack, dir);
   const [rc] = await resolveStack(config, ctx, [claim]);
   const helmOutput = await helmTemplate(rc, ctx, await chartSource(rc, ctx));
-  return { stage: stageForProvider(rc, join(dir, ".ocdp", "stage"), ctx.cacheDir), helmOutput };
+  return { stage: stageForProvider(rc, join(dir, ".ocdp", "stage"), ctx.cacheDir, []), helmOutput };
 }

@@ -8,7 +8,7 @@ import type { GuardContext } from "../steps/guards";
 import { postRenderKey, type RenderCache, renderKey, stageKey } from "./cache";
 import { chartSource, helmTemplate } from "./helm";
 import { kustomizeBuild } from "./kustomize";
-import { restoreStringInputs } from "../steps/stringInputs";
+import { presetStep } from "../steps/preset";
 import { type KObject, parseObjects } from "../steps/objects";
 import { type Staged, stage } from "../steps/stage";
 
@@ -38,11 +38,11 @@ export async function buildStage(rc: ResolvedClaim, dir: string, ctx: RenderCont
   }
 }
 
-/** What kustomize gave for a claim -> the preset's objects: never empty, string inputs typed back. */
+/** What kustomize gave for a claim -> the preset's objects (steps/preset): never empty. */
 export function presetObjects(rc: ResolvedClaim, objects: KObject[]): KObject[] {
   // An empty render would let Helm/Pulumi plan the deletion of every object of the claim.
   if (objects.length === 0) throw new RenderError(where(rc), "kustomize build", "produced no objects");
-  return restoreStringInputs(rc, objects);
+  return presetStep(rc, objects);
 }
 
 

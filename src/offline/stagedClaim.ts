@@ -12,11 +12,13 @@ import { basename, dirname, join } from "node:path";
 import type { UserInput } from "../catalog/userInputs";
 import { postRenderKey, RenderCache } from "./cache";
 import { dumpObjects, type KObject, parseObjects } from "../steps/objects";
-import { restoreStringInputs } from "../steps/stringInputs";
+import { presetStep } from "../steps/preset";
 
 export interface StageManifest {
   claim: string;
   stack: string;
+  /** The claim's namespace: the one the provider gives objects that have none (depends-on names it). */
+  namespace: string;
   inputs: UserInput[];
   presetPath: string;
   presetCommit?: string;
@@ -73,9 +75,10 @@ export async function postRenderStaged(stageDir: string, helmOutput: string): Pr
     } catch (e) {
       throw new Error(`claim ${manifest.claim}: kustomize build failed: ${(e as Error).message}`);
     }
-    const objects = restoreStringInputs(manifest, parseObjects(built));
+    const parsed = parseObjects(built);
     // An empty render would let Helm/Pulumi plan the deletion of every object of the claim.
-    if (objects.length === 0) throw new Error(`claim ${manifest.claim}: kustomize build produced no objects`);
+    if (parsed.length === 0) throw new Error(`claim ${manifest.claim}: kustomize build produced no objects`);
+    const objects = presetStep(manifest, parsed);
     cache?.put(key, objects);
     return objects;
   } finally {

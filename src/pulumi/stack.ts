@@ -54,7 +54,7 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], quot
   const workloads = rendered.map(({ claim: rc, objects }) => {
     const digest = digestOf(objects);
     // The staged claim is the only hand-off: the post-renderer and Directory read nothing else.
-    const stage = stageClaim(rc, join(ctx.projectRoot, ".ocdp", "stage"), ctx.cacheDir);
+    const stage = stageClaim(rc, join(ctx.projectRoot, ".ocdp", "stage"), ctx.cacheDir, objects);
     const component = new Workload(rc.claim.name, {
       claim: rc,
       digest,

@@ -4,13 +4,15 @@
 // Directory v2 builds, inside the provider, during preview and up (so it outlives this program run).
 // An unchanged claim keeps its folder from run to run; a changed one gets a new one.
 import type { ResolvedClaim } from "../catalog/resolve";
+import type { KObject } from "../steps/objects";
 import { writeStageFiles } from "../steps/stage";
 import { stageKey } from "../offline/cache";
 import { writeStagedClaim } from "../offline/stagedClaim";
 
-export function stageClaim(rc: ResolvedClaim, stageRoot: string, cacheDir: string): string {
+/** `objects`: the claim's final objects from the offline render (a Directory stage carries their depends-on). */
+export function stageClaim(rc: ResolvedClaim, stageRoot: string, cacheDir: string, objects: KObject[]): string {
   return writeStagedClaim(stageRoot, {
-    claim: rc.claim.name, stack: rc.stack, inputs: rc.inputs, presetPath: rc.preset.path,
+    claim: rc.claim.name, stack: rc.stack, namespace: rc.namespace, inputs: rc.inputs, presetPath: rc.preset.path,
     ...(rc.preset.commit ? { presetCommit: rc.preset.commit } : {}), cacheDir, stageKey: stageKey(rc),
-  }, (dir) => writeStageFiles(rc, dir, rc.helm !== undefined));
+  }, (dir) => (rc.helm ? writeStageFiles(rc, dir, true) : writeStageFiles(rc, dir, false, objects)));
 }

@@ -104,6 +104,15 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     const model = (objs: Obj[]) => objs.find((o) => o.kind === "Deployment").spec.template.spec.containers[0].env.find((e: Obj) => e.name === "MODEL").value;
     assert.equal(model(rendered["vllm-num"] as Obj[]), "8", "offline: a string");
     assert.equal(model([get(["get", "deployment", "vllm-num-vllm-server", "-n", "ws-team-b"])]), "8", "applied through Directory: a string");
+    // The provider made the depends-on annotations Pulumi dependencies: a workload is created after the
+    // volume it mounts, through Chart v4 (post-renderer) and Directory v2 (the stage's transformers).
+    const exported = JSON.parse((await pulumi(dir, env, ["stack", "export", "--stack", STACK])).out).deployment.resources as Obj[];
+    const urnOf = (type: string, name: string) => exported.find((r) => r.type === type && r.outputs?.metadata?.name === name)?.urn;
+    for (const [deployment, volume] of [["cs-alice", "cs-alice"], ["vllm-num-vllm-server", "vllm-num-vllm-server-cache"]]) {
+      const d = exported.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.outputs?.metadata?.name === deployment);
+      const pvc = urnOf("kubernetes:core/v1:PersistentVolumeClaim", volume);
+      assert.ok(pvc && d?.dependencies?.includes(pvc), `${deployment} depends on ${volume} in the state: ${JSON.stringify(d?.dependencies)}`);
+    }
     const oci = get(["get", "workloads.ocdp.io", "cs-oci", "-n", "ws-team-b"]);
     assert.equal(oci.spec.chart.repository, "", "an oci:// chart is its own reference");
     assert.match(oci.spec.chart.name, /^oci:\/\/127\.0\.0\.1:\d+\/charts\/code-server$/);
