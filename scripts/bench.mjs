@@ -106,14 +106,17 @@ if (results.offline) {
     ...o.runs.map((r) => [r.label, r.seconds.toFixed(2), r.peakRssMiB, (r.seconds / o.runs[0].seconds).toFixed(3)])])}\n`);
   process.stdout.write(`targets: ${JSON.stringify(o.targets)}\n\n`);
 }
+// Results are kept per size and engine settings: "300" (defaults), "300 PULUMI_SKIP_CHECKPOINTS=true".
+const ENV_SUFFIX = Object.entries(ENGINE_ENV).map(([k, v]) => `${k}=${v}`).sort().join(",");
+const keyOf = (n) => (ENV_SUFFIX ? `${n} ${ENV_SUFFIX}` : String(n));
 for (const n of PULUMI_SIZES) {
   try {
-    results.pulumi[n] = { date: new Date().toISOString(), engineEnv: ENGINE_ENV,
+    results.pulumi[keyOf(n)] = { date: new Date().toISOString(), engineEnv: ENGINE_ENV,
       ...await benchPulumi(n, { profile: PROFILE && n === PULUMI_SIZES[0], engineEnv: ENGINE_ENV }) };
   } catch (e) {
     // A size that fails is reported as such (and the run exits non-zero); the others are still measured.
     process.stderr.write(`[bench] ${n} claims failed: ${e.message}\n`);
-    results.pulumi[n] = { claims: n, failed: e.message.slice(0, 2000) };
+    results.pulumi[keyOf(n)] = { claims: n, engineEnv: ENGINE_ENV, failed: e.message.slice(0, 2000) };
     process.exitCode = 1;
   }
   mkdirSync(join(root, "bench"), { recursive: true });
@@ -129,13 +132,18 @@ if (sizes.length) {
   }
   rows.push(["peak RSS MiB, program / provider (up)", ...sizes.flatMap((n) => { const r = results.pulumi[n]; return [`${r.program.up.programPeakRssMiB} / ${r.program.up.providerPeakRssMiB}`, `${r.baseline.up.programPeakRssMiB} / ${r.baseline.up.providerPeakRssMiB}`, ""]; })]);
   rows.push(["state KB per claim", ...sizes.flatMap((n) => { const r = results.pulumi[n]; return [r.program.state.kbPerClaim, r.baseline.state.kbPerClaim, (r.program.state.kbPerClaim / r.baseline.state.kbPerClaim).toFixed(2) + "x"]; })]);
-  rows.push(["claims ready after up", ...sizes.flatMap((n) => { const r = results.pulumi[n]; return [`${r.program.ready.ready}/${n} in ${r.program.ready.seconds}s`, `${r.baseline.ready.ready}/${n} in ${r.baseline.ready.seconds}s`, ""]; })]);
+  rows.push(["claims ready after up", ...sizes.flatMap((n) => { const r = results.pulumi[n]; return [`${r.program.ready.ready}/${r.claims} in ${r.program.ready.seconds}s`, `${r.baseline.ready.ready}/${r.claims} in ${r.baseline.ready.seconds}s`, ""]; })]);
   process.stdout.write(`the real executor (pulumi, local cluster):\n${table(rows)}\n`);
-  if (sizes.length > 1) {
-    const [a, b] = [sizes[0], sizes[sizes.length - 1]];
-    const per = (n, k) => results.pulumi[n].program[k].seconds / n;
-    results.linearity = Object.fromEntries(steps.map(([k]) => [`${k}PerClaim${b}Over${a}`, +(per(b, k) / per(a, k)).toFixed(2)]));
-    process.stdout.write(`cost per claim at ${b} over ${a} (1.0 = linear): ${JSON.stringify(results.linearity)}\n`);
+  // Linearity: smallest against largest size measured with the same engine settings.
+  results.linearity = {};
+  for (const suffix of new Set(sizes.map((k) => k.split(" ")[1] ?? ""))) {
+    const same = sizes.filter((k) => (k.split(" ")[1] ?? "") === suffix).sort((x, y) => parseInt(x) - parseInt(y));
+    if (same.length < 2) continue;
+    const [a, b] = [same[0], same[same.length - 1]];
+    const per = (key, k) => results.pulumi[key].program[k].seconds / results.pulumi[key].claims;
+    const lin = Object.fromEntries(steps.map(([k]) => [`${k}PerClaim${parseInt(b)}Over${parseInt(a)}`, +(per(b, k) / per(a, k)).toFixed(2)]));
+    results.linearity[suffix || "defaults"] = lin;
+    process.stdout.write(`cost per claim at ${b} over ${a} (1.0 = linear): ${JSON.stringify(lin)}\n`);
   }
   for (const n of sizes) process.stdout.write(`targets at ${n}: ${JSON.stringify(results.pulumi[n].targets)}\n`);
 }
