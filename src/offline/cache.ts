@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { ResolvedClaim } from "../catalog/resolve";
-import { type KObject, parseObjects } from "../steps/objects";
+import type { KObject } from "../steps/objects";
 
 /** Bumped when the pipeline's own logic changes what a render produces. */
 const PIPELINE_VERSION = "3";
@@ -66,25 +66,20 @@ export function renderKey(rc: ResolvedClaim, chartDigest: string | undefined): s
 
 /**
  * The key of a post-render: a stage and Helm's output -> the preset's objects. Both executors compute it
- * the same way: `ocdp render` after its `helm template`, `ocdp post-render --stage` from the manifest and
- * stdin. So an entry one writes serves the other whenever the provider's Helm gives the same bytes.
+ * the same way: `ocdp render` after its `helm template`, `ocdp post-render --stage` (and its shell front,
+ * bin/post-render.sh, with sha256sum) from the stage and stdin. So an entry one writes serves the other
+ * whenever the provider's Helm gives the same text. Trailing newlines do not count: the provider's Helm
+ * ends its output without the one the CLI's `helm template` prints (measured on the same chart and
+ * values; nothing else differs), and a shell's `$(cat)` drops them.
  */
 export function postRenderKey(stage: string, helmOutput: string): string {
-  const input = createHash("sha256").update(canonicalObjects(helmOutput)).digest("hex");
-  return createHash("sha256").update(`post-render\0${stage}\0${input}`).digest("hex");
+  const input = createHash("sha256").update(helmOutput.replace(/\n+$/, "")).digest("hex");
+  return createHash("sha256").update(`post-render\n${stage}\n${input}`).digest("hex");
 }
 
-/**
- * Helm's output as data, not bytes: the provider's Helm ends its output without the newline the CLI's
- * `helm template` prints (measured on the same chart and values), and no object differs. Text that does
- * not parse keys by its bytes (kustomize will report it).
- */
-function canonicalObjects(text: string): string {
-  try {
-    return JSON.stringify(parseObjects(text));
-  } catch {
-    return `raw\0${text}`;
-  }
+/** Where an entry lives: `<dir>/<first two hex>/<key>.<ext>` (bin/post-render.sh reads `.yaml` entries). */
+export function entryPath(dir: string, key: string, ext: "json" | "yaml"): string {
+  return join(dir, key.slice(0, 2), `${key}.${ext}`);
 }
 
 export class RenderCache {
@@ -92,26 +87,47 @@ export class RenderCache {
   misses = 0;
   constructor(readonly dir: string, readonly maxEntries = 20_000) {}
 
-  private path(key: string): string {
-    return join(this.dir, key.slice(0, 2), `${key}.json`);
-  }
-
+  /** A claim's final objects. */
   get(key: string): KObject[] | undefined {
+    const text = this.read(entryPath(this.dir, key, "json"));
+    if (text === undefined) return undefined;
     try {
-      const objects = JSON.parse(readFileSync(this.path(key), "utf8")) as KObject[];
-      this.hits++;
-      return objects;
+      return JSON.parse(text) as KObject[];
     } catch {
+      this.hits--;
       this.misses++;
       return undefined;
     }
   }
 
   put(key: string, objects: KObject[]): void {
-    const file = this.path(key);
+    this.write(entryPath(this.dir, key, "json"), JSON.stringify(objects));
+  }
+
+  /** A post-render's output, as the post-renderer prints it: a hit is printed as it is, no YAML work. */
+  getText(key: string): string | undefined {
+    return this.read(entryPath(this.dir, key, "yaml"));
+  }
+
+  putText(key: string, text: string): void {
+    this.write(entryPath(this.dir, key, "yaml"), text);
+  }
+
+  private read(file: string): string | undefined {
+    try {
+      const text = readFileSync(file, "utf8");
+      this.hits++;
+      return text;
+    } catch {
+      this.misses++;
+      return undefined;
+    }
+  }
+
+  private write(file: string, text: string): void {
     mkdirSync(join(file, ".."), { recursive: true });
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    writeFileSync(tmp, JSON.stringify(objects), { mode: 0o600 });
+    writeFileSync(tmp, text, { mode: 0o600 });
     renameSync(tmp, file); // atomic: concurrent writers of one key write the same bytes
   }
 

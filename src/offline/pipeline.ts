@@ -9,7 +9,7 @@ import { postRenderKey, type RenderCache, renderKey, stageKey } from "./cache";
 import { chartSource, helmTemplate } from "./helm";
 import { kustomizeBuild } from "./kustomize";
 import { presetStep } from "../steps/preset";
-import { type KObject, parseObjects } from "../steps/objects";
+import { dumpObjects, type KObject, parseObjects } from "../steps/objects";
 import { type Staged, stage } from "../steps/stage";
 
 export interface RenderContext {
@@ -70,6 +70,17 @@ export interface Prepared {
   stage?: Staged;
 }
 
+/** A post-render entry's objects; one that does not parse (damaged by hand) is a miss. */
+function parsedEntry(text: string | undefined): KObject[] | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const objects = parseObjects(text);
+    return objects.length ? objects : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Chart, cache look-ups, `helm template` and the stage: everything before kustomize. */
 export async function prepareClaim(rc: ResolvedClaim, ctx: RenderContext): Promise<Prepared> {
   let chart;
@@ -85,14 +96,14 @@ export async function prepareClaim(rc: ResolvedClaim, ctx: RenderContext): Promi
   const rendered = rc.helm ? await helmTemplate(rc, ctx, chart) : undefined;
   // The post-render step's own entry, shared with `ocdp post-render --stage` (same key from the same inputs).
   const postKey = cache && rendered !== undefined ? postRenderKey(stageKey(rc), rendered) : undefined;
-  const preset = postKey ? cache!.get(postKey) : undefined;
+  const preset = postKey ? parsedEntry(cache!.getText(postKey)) : undefined;
   if (preset) return { rc, key, postKey, preset };
   return { rc, key, postKey, stage: stage(rc, rendered) };
 }
 
 /** The preset's objects of a prepared claim -> its final objects; every step's result cached. */
 export function finishClaim(p: Prepared, preset: KObject[], ctx: RenderContext): RenderedClaim {
-  if (p.postKey && !p.preset) ctx.renderCache!.put(p.postKey, preset);
+  if (p.postKey && !p.preset) ctx.renderCache!.putText(p.postKey, dumpObjects(preset));
   const objects = finish(p.rc, preset);
   if (p.key) ctx.renderCache!.put(p.key, objects);
   return { claim: p.rc, objects };

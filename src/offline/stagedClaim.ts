@@ -42,6 +42,9 @@ export function writeStagedClaim(root: string, manifest: StageManifest, write: (
   const tmp = mkdtempSync(join(parent, `${manifest.claim}.tmp-`));
   write(tmp);
   writeFileSync(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2));
+  // What bin/post-render.sh needs to find a cache entry with no JSON parser: the manifest's key and cache.
+  writeFileSync(join(tmp, "stage-key"), manifest.stageKey);
+  if (manifest.cacheDir) writeFileSync(join(tmp, "cache-dir"), manifest.cacheDir);
   const h = createHash("sha256");
   for (const f of [...FILES, "manifest.json"]) h.update(f).update("\0").update(readFileSync(join(tmp, f))).update("\0");
   const dir = join(parent, `${manifest.claim}-${h.digest("hex").slice(0, 16)}`);
@@ -53,13 +56,16 @@ export function writeStagedClaim(root: string, manifest: StageManifest, write: (
   return dir;
 }
 
-/** Helm's output through a staged claim: the preset's objects (string inputs typed), never empty. */
-export async function postRenderStaged(stageDir: string, helmOutput: string): Promise<KObject[]> {
+/**
+ * Helm's output through a staged claim, as the post-renderer prints it: the preset's objects (steps/preset),
+ * never empty. A hit in the shared cache is its text as it is.
+ */
+export async function postRenderText(stageDir: string, helmOutput: string): Promise<string> {
   const manifest = JSON.parse(readFileSync(join(stageDir, "manifest.json"), "utf8")) as StageManifest;
   const cache = manifest.cacheDir ? new RenderCache(join(manifest.cacheDir, "render")) : undefined;
   const key = postRenderKey(manifest.stageKey, helmOutput);
-  const hit = cache?.get(key);
-  if (hit) return hit;
+  const hit = cache?.getText(key);
+  if (hit !== undefined) return hit;
   // A sibling of the stage (same depth, so the relative path to the preset holds), one per call: the
   // provider runs post-renderers concurrently, and Helm's output may hold Secrets.
   const run = mkdtempSync(join(dirname(stageDir), `${basename(stageDir)}.run-`));
@@ -78,12 +84,17 @@ export async function postRenderStaged(stageDir: string, helmOutput: string): Pr
     const parsed = parseObjects(built);
     // An empty render would let Helm/Pulumi plan the deletion of every object of the claim.
     if (parsed.length === 0) throw new Error(`claim ${manifest.claim}: kustomize build produced no objects`);
-    const objects = presetStep(manifest, parsed);
-    cache?.put(key, objects);
-    return objects;
+    const text = dumpObjects(presetStep(manifest, parsed));
+    cache?.putText(key, text);
+    return text;
   } finally {
     rmSync(run, { recursive: true, force: true });
   }
+}
+
+/** The same as objects (tests, and readers that want data). */
+export async function postRenderStaged(stageDir: string, helmOutput: string): Promise<KObject[]> {
+  return parseObjects(await postRenderText(stageDir, helmOutput));
 }
 
 /** `ocdp post-render --stage DIR`: stdin -> stdout, non-zero and nothing printed on any failure. */
@@ -91,7 +102,7 @@ export async function postRenderMain(stageDir: string): Promise<number> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   try {
-    process.stdout.write(dumpObjects(await postRenderStaged(stageDir, Buffer.concat(chunks).toString("utf8"))));
+    process.stdout.write(await postRenderText(stageDir, Buffer.concat(chunks).toString("utf8")));
     return 0;
   } catch (e) {
     process.stderr.write(`error: ocdp post-render --stage ${stageDir}: ${(e as Error).message}\n`);

@@ -20,6 +20,14 @@ export function digestOf(objects: unknown[]): string {
   return `sha256:${createHash("sha256").update(JSON.stringify(objects)).digest("hex")}`;
 }
 
+/**
+ * `ocdp post-render --stage` behind its shell front (bin/post-render.sh): a cache hit, nearly every call,
+ * costs no Node start. Absolute paths: the provider runs it.
+ */
+export function postRenderer(stage: string): { command: string; args: string[] } {
+  return { command: "/bin/sh", args: [join(packageRoot, "bin", "post-render.sh"), stage, process.execPath, join(packageRoot, "bin", "ocdp.js")] };
+}
+
 export interface StackOutputs {
   endpoints: pulumi.Output<Record<string, Endpoint[]>>;
   workloads: pulumi.Output<Record<string, unknown>>;
@@ -59,7 +67,7 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], quot
       claim: rc,
       digest,
       ...(rc.helm
-        ? { postRenderer: { command: process.execPath, args: [join(packageRoot, "bin", "ocdp.js"), "post-render", "--stage", stage] } }
+        ? { postRenderer: postRenderer(stage) }
         : { stageDir: stage }),
       skipAwaitKinds: c.skipAwait ?? [],
       readiness: c.timeouts?.readiness,

@@ -3,6 +3,7 @@
 // `ocdp post-render --stage` puts Helm's output beside; a Kustomize-only claim's folder is what
 // Directory v2 builds, inside the provider, during preview and up (so it outlives this program run).
 // An unchanged claim keeps its folder from run to run; a changed one gets a new one.
+import { resolve } from "node:path";
 import type { ResolvedClaim } from "../catalog/resolve";
 import type { KObject } from "../steps/objects";
 import { writeStageFiles } from "../steps/stage";
@@ -13,6 +14,6 @@ import { writeStagedClaim } from "../offline/stagedClaim";
 export function stageClaim(rc: ResolvedClaim, stageRoot: string, cacheDir: string, objects: KObject[]): string {
   return writeStagedClaim(stageRoot, {
     claim: rc.claim.name, stack: rc.stack, namespace: rc.namespace, inputs: rc.inputs, presetPath: rc.preset.path,
-    ...(rc.preset.commit ? { presetCommit: rc.preset.commit } : {}), cacheDir, stageKey: stageKey(rc),
+    ...(rc.preset.commit ? { presetCommit: rc.preset.commit } : {}), cacheDir: resolve(cacheDir), stageKey: stageKey(rc),
   }, (dir) => (rc.helm ? writeStageFiles(rc, dir, true) : writeStageFiles(rc, dir, false, objects)));
 }

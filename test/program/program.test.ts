@@ -44,24 +44,25 @@ describe("the Pulumi program on the local stack (mocks)", () => {
     assert.match(c.chart, /charts\/code-server$/);
     assert.equal(c.namespace, "ws-team-a");
     assert.equal(c.values.fullnameOverride, "cs-alice");
-    assert.deepEqual(c.postRenderer.args.slice(1, 3), ["post-render", "--stage"]);
-    assert.match(c.postRenderer.args[3], /\.ocdp\/stage\/local\/cs-alice-[0-9a-f]{16}$/, "a content-addressed staged claim");
-    assert.equal(c.postRenderer.args.length, 4, "no stack, no claim name: the stage is the only hand-off");
-    assert.equal(c.postRenderer.command, process.execPath, "an absolute command: the provider runs it");
+    assert.equal(c.postRenderer.command, "/bin/sh", "an absolute command: the provider runs it");
+    assert.deepEqual(c.postRenderer.args.map((a: string, i: number) => (i === 1 ? "STAGE" : a)),
+      [join(ROOT, "bin", "post-render.sh"), "STAGE", process.execPath, join(ROOT, "bin", "ocdp.js")], "no stack, no claim name");
+    assert.match(c.postRenderer.args[1], /\.ocdp\/stage\/local\/cs-alice-[0-9a-f]{16}$/, "the stage, content-addressed, is the only hand-off");
   });
   it("the staged claim post-renders on its own: no project, no stack file, no resolving", () => {
-    const stage = ofType("kubernetes:helm.sh/v4:Chart")[0].inputs.postRenderer.args[3];
+    const { command, args } = ofType("kubernetes:helm.sh/v4:Chart")[0].inputs.postRenderer;
+    const stage = args[1];
     const manifest = JSON.parse(readFileSync(join(stage, "manifest.json"), "utf8"));
     assert.equal(manifest.claim, "cs-alice");
     assert.ok(manifest.inputs.some((i: { name: string }) => i.name === "gpu.count"));
     const helmOut = readFileSync(join(ROOT, "presets/tests/kustomize/code-server-k3s-hami/rendered.yaml"), "utf8");
     // From a folder with no Pulumi.yaml above it: loading the stack would fail here.
-    const r = spawnSync(process.execPath, [join(ROOT, "bin", "ocdp.js"), "post-render", "--stage", stage], { cwd: tmpdir(), input: helmOut, encoding: "utf8" });
+    const r = spawnSync(command, args, { cwd: tmpdir(), input: helmOut, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     const dep = docs(r.stdout).find((o) => o.kind === "Deployment");
     assert.equal(dep.spec.template.spec.containers[0].resources.limits["nvidia.com/gpumem"], 4096);
     assert.equal(dep.spec.template.spec.containers[0].resources.limits.cpu, "2", "a string input stays a string");
-    const bad = spawnSync(process.execPath, [join(ROOT, "bin", "ocdp.js"), "post-render", "--stage", stage], { cwd: tmpdir(), input: "not: [valid", encoding: "utf8" });
+    const bad = spawnSync(command, args, { cwd: tmpdir(), input: "not: [valid", encoding: "utf8" });
     assert.notEqual(bad.status, 0);
     assert.equal(bad.stdout, "", "nothing printed on failure");
   });

@@ -1,7 +1,7 @@
 // The render cache: same inputs -> no helm or kustomize process; any input change -> a new render.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { canonicalJson, postRenderKey, RenderCache } from "../../src/offline/cache";
@@ -95,13 +95,38 @@ describe("render cache", () => {
     assert.notEqual(canonicalJson([1, 2]), canonicalJson([2, 1]), "lists keep their order");
   });
 
-  it("keys a post-render by Helm's objects: the provider's output lacks the CLI's final newline, the entry still serves", () => {
+  it("keys a post-render by Helm's text without its trailing newlines (the provider's Helm prints none)", () => {
     const doc = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
     assert.equal(postRenderKey("s", doc), postRenderKey("s", doc.trimEnd()));
-    assert.equal(postRenderKey("s", `---\n# Source: x\n${doc}`), postRenderKey("s", doc), "comments and separators are not objects");
+    assert.equal(postRenderKey("s", `${doc}\n\n`), postRenderKey("s", doc));
     assert.notEqual(postRenderKey("s", doc.replace("name: a", "name: b")), postRenderKey("s", doc));
     assert.notEqual(postRenderKey("t", doc), postRenderKey("s", doc), "another stage");
-    assert.notEqual(postRenderKey("s", "not: [valid"), postRenderKey("s", "not: [valid2"), "text that does not parse keys by its bytes");
+    assert.match(postRenderKey("s", doc), /^[0-9a-f]{64}$/);
+  });
+
+  it("the post-renderer's shell front prints a hit with no Node start, the same bytes, and hands anything else to Node", async () => {
+    const fresh = scratchProject();
+    assert.equal(render(fresh).code, 0);
+    const { stage, helmOutput } = await stageClaim(fresh, "local", "cs-alice");
+    const front = (input: string, node: string, env: Record<string, string> = {}) => spawnSync("/bin/sh", [join(ROOT, "bin", "post-render.sh"), stage, node, join(ROOT, "bin", "ocdp.js")],
+      { cwd: fresh, encoding: "utf8", input, env: { ...process.env, ...env } });
+    const viaNode = spawnSync(process.execPath, [join(ROOT, "bin", "ocdp.js"), "post-render", "--stage", stage], { encoding: "utf8", input: helmOutput });
+    assert.equal(viaNode.status, 0, viaNode.stderr);
+    // The provider's Helm output has no final newline: the shell's key must still find ocdp render's entry.
+    const hit = front(helmOutput.replace(/\n+$/, ""), "/bin/false");
+    assert.equal(hit.status, 0, `a hit must not need Node: ${hit.stderr}`);
+    assert.equal(hit.stdout, viaNode.stdout);
+    const changed = helmOutput.replace("cs-alice", "cs-other");
+    assert.notEqual(front(changed, "/bin/false").status, 0, "a miss goes to Node (here /bin/false: a failure)");
+    const miss = front(changed, process.execPath);
+    assert.equal(miss.status, 0, miss.stderr);
+    assert.match(miss.stdout, /name: cs-other/);
+    assert.equal(front(changed, "/bin/false").stdout, miss.stdout, "the miss wrote the entry the front serves next time");
+    // No sha256 tool on the PATH (only cat): Node answers.
+    const bin = tempDir("ocdp-bin-");
+    symlinkSync(spawnSync("/bin/sh", ["-c", "command -v cat"], { encoding: "utf8" }).stdout.trim(), join(bin, "cat"));
+    assert.notEqual(front(helmOutput, "/bin/false", { PATH: bin }).status, 0, "no sum tool: not served by the front");
+    assert.equal(front(helmOutput, process.execPath, { PATH: bin }).stdout, viaNode.stdout);
   });
 
   it("is bounded: the oldest entries are evicted", () => {
