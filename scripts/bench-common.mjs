@@ -34,7 +34,9 @@ export function claims(n, bump = -1) {
       case 0: return { name: `cs-${i}`, templateId: "code-server", workspaceId: ws, owner: { user: "alice" },
         values: { gpu: { count: (i + k) % 4, memory: 1024 * (i % 8), cores: (i * 7) % 101 }, storage: { size: `${10 + (i % 50)}Gi` } } };
       case 1: return { name: `vllm-${i}`, templateId: "vllm-server", workspaceId: ws, owner: { user: "bob" },
-        values: { gpu: { count: 1 + ((i + k) % 2) }, cache: { size: `${20 + (i % 80)}Gi` } } };
+        // The bench's one change (claim 4) is a model, not more GPUs: a rollout that needs more capacity
+        // waits on the scheduler's packing of the cluster (seen once at 300 claims), not on the program.
+        values: { gpu: { count: 1 + (i % 2) }, cache: { size: `${20 + (i % 80)}Gi` }, ...(k ? { model: "bench/changed" } : {}) } };
       default: return { name: `llm-${i}`, templateId: "litellm", workspaceId: ws, owner: { user: "carol" },
         values: { upstream: { apiBase: `http://vllm-${i - 1}-vllm-server.ws-${ws}.svc:8000/v1` }, replicas: 1 + ((i + k) % 3) } };
     }

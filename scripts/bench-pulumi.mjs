@@ -54,7 +54,10 @@ export function sampler(prefix) {
         if (!cmdline.some((a) => a.startsWith(prefix)) && !/pulumi/.test(cmdline[0] ?? "")) continue;
         const kind = kindOf(cmdline);
         if (!kind) continue;
-        if (seen[kind]) seen[kind].add(pid);
+        // A post-renderer by its stage (one per Chart per step): the shell front forks subshells, and its
+        // hits last ~10 ms, so a 200 ms sampler sees some of them only; their CPU is in providerChildren.
+        if (kind === "postRenderer") seen.postRenderer.add(cmdline.find((a) => a.includes("/.ocdp/stage/")) ?? pid);
+        else if (seen[kind]) seen[kind].add(pid);
         const raw = readFileSync(`/proc/${pid}/stat`, "utf8");
         const stat = raw.slice(raw.lastIndexOf(")") + 2).split(" ");
         // Fields 14-17 of stat (utime, stime, cutime, cstime), counted after the command's closing parenthesis.
