@@ -109,9 +109,13 @@ export function sizeForStack(stack, project = root) {
   const rendered = JSON.parse(ocdp(["render", "--stack", stack, "--format", "json"]));
   let volumes = 0;
   let pods = 0;
+  let gpusPerPod = 0;
   for (const objects of Object.values(rendered)) {
     for (const o of Array.isArray(objects) ? objects : [objects]) {
       const replicas = o.spec?.replicas ?? 1;
+      const pod = o.spec?.template?.spec;
+      const podGpus = (pod?.containers ?? []).reduce((n, c) => n + Number(c.resources?.limits?.["nvidia.com/gpu"] ?? 0), 0);
+      gpusPerPod = Math.max(gpusPerPod, podGpus);
       if (o.kind === "PersistentVolumeClaim") volumes++;
       if (o.kind === "StatefulSet") volumes += replicas * (o.spec.volumeClaimTemplates?.length ?? 0);
       if (["Deployment", "StatefulSet", "ReplicaSet"].includes(o.kind)) pods += replicas;
@@ -121,22 +125,26 @@ export function sizeForStack(stack, project = root) {
   }
   const usage = JSON.parse(ocdp(["usage", "--stack", stack, "--json"]));
   const gpus = Object.values(usage.workspaces).reduce((n, w) => n + (w["nvidia.com/gpu"]?.used ?? 0), 0);
-  return { volumes, gpus, pods };
+  return { volumes, gpus, pods, gpusPerPod };
 }
 
 /**
- * Nodes and volumes for a demand; the defaults are the floor. One node more than the demand: a changed
- * claim rolls out a new pod (with its GPUs) before its old one goes, and a full cluster cannot place it.
+ * Nodes and volumes for a demand; the defaults are the floor. GPUs are whole devices per node and the
+ * scheduler does not pack them: a node with fewer free than a pod asks for is lost to it. With `k` the
+ * largest request, any node that cannot take such a pod uses more than 8 - k GPUs, so with more nodes
+ * than gpus / (8 - k + 1) one always can (at 300 claims, 3-GPU pods waited forever on a cluster sized
+ * by the total alone). One node more: a changed claim rolls out a new pod before its old one goes.
  */
-export function capacityFor({ nodes = 2, gpus = 0, pods = 0, volumes = 0 } = {}) {
+export function capacityFor({ nodes = 2, gpus = 0, pods = 0, volumes = 0, gpusPerPod = 1 } = {}) {
+  const perNode = Math.max(1, GPUS_PER_NODE - Math.max(1, gpusPerPod) + 1);
   return {
-    nodes: Math.max(nodes, Math.ceil(gpus / GPUS_PER_NODE) + 1, Math.ceil(pods / PODS_PER_NODE) + 1),
+    nodes: Math.max(nodes, Math.floor(gpus / perNode) + 2, Math.ceil(pods / PODS_PER_NODE) + 1),
     volumes: Math.max(16, volumes),
   };
 }
 
-export async function up({ dir = join(root, ".cluster"), nodes: minNodes = 2, gpus = 0, pods = 0, volumes: wantVolumes = 0 } = {}) {
-  const { nodes, volumes: volumeCount } = capacityFor({ nodes: minNodes, gpus, pods, volumes: wantVolumes });
+export async function up({ dir = join(root, ".cluster"), nodes: minNodes = 2, gpus = 0, pods = 0, volumes: wantVolumes = 0, gpusPerPod = 1 } = {}) {
+  const { nodes, volumes: volumeCount } = capacityFor({ nodes: minNodes, gpus, pods, volumes: wantVolumes, gpusPerPod });
   dir = resolve(dir);
   if (existsSync(join(dir, "state.json"))) await down({ dir });
   const t0 = Date.now();
@@ -276,7 +284,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       process.stderr.write(`[cluster] cannot size for stack ${opt("stack")}: ${(e.stderr || e.message).toString().trim()}\n`);
       process.exit(1);
     }
-    log(`stack ${opt("stack")} needs ${demand.gpus} GPUs, ${demand.pods} pods, ${demand.volumes} volumes`);
+    log(`stack ${opt("stack")} needs ${demand.gpus} GPUs (up to ${demand.gpusPerPod} a pod), ${demand.pods} pods, ${demand.volumes} volumes`);
   }
   const args = { ...(opt("dir") ? { dir: opt("dir") } : {}), ...num("nodes"), ...demand, ...num("gpus"), ...num("pods"), ...num("volumes") };
   fn(args).then(() => process.exit(0), (e) => { process.stderr.write(`[cluster] ${e.message}\n`); process.exit(1); });
