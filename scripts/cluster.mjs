@@ -138,7 +138,7 @@ export function sizeForStack(stack, project = root) {
 export function capacityFor({ nodes = 2, gpus = 0, pods = 0, volumes = 0, gpusPerPod = 1 } = {}) {
   const perNode = Math.max(1, GPUS_PER_NODE - Math.max(1, gpusPerPod) + 1);
   return {
-    nodes: Math.max(nodes, Math.floor(gpus / perNode) + 2, Math.ceil(pods / PODS_PER_NODE) + 1),
+    nodes: Math.max(nodes, gpus > 0 ? Math.floor(gpus / perNode) + 2 : 1, Math.ceil(pods / PODS_PER_NODE) + 1),
     volumes: Math.max(16, volumes),
   };
 }
