@@ -77,6 +77,14 @@ export function postRenderKey(stage: string, helmOutput: string): string {
   return createHash("sha256").update(`post-render\n${stage}\n${input}`).digest("hex");
 }
 
+function read(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where an entry lives: `<dir>/<first two hex>/<key>.<ext>` (bin/post-render.sh reads `.yaml` entries). */
 export function entryPath(dir: string, key: string, ext: "json" | "yaml"): string {
   return join(dir, key.slice(0, 2), `${key}.${ext}`);
@@ -87,17 +95,14 @@ export class RenderCache {
   misses = 0;
   constructor(readonly dir: string, readonly maxEntries = 20_000) {}
 
-  /** A claim's final objects. */
+  /** A claim's final objects; an entry that does not parse (damaged) is a miss. */
   get(key: string): KObject[] | undefined {
-    const text = this.read(entryPath(this.dir, key, "json"));
-    if (text === undefined) return undefined;
+    const text = read(entryPath(this.dir, key, "json"));
+    let objects: KObject[] | undefined;
     try {
-      return JSON.parse(text) as KObject[];
-    } catch {
-      this.hits--;
-      this.misses++;
-      return undefined;
-    }
+      objects = text === undefined ? undefined : (JSON.parse(text) as KObject[]);
+    } catch { /* damaged: a miss */ }
+    return this.counted(objects);
   }
 
   put(key: string, objects: KObject[]): void {
@@ -106,22 +111,17 @@ export class RenderCache {
 
   /** A post-render's output, as the post-renderer prints it: a hit is printed as it is, no YAML work. */
   getText(key: string): string | undefined {
-    return this.read(entryPath(this.dir, key, "yaml"));
+    return this.counted(read(entryPath(this.dir, key, "yaml")));
   }
 
   putText(key: string, text: string): void {
     this.write(entryPath(this.dir, key, "yaml"), text);
   }
 
-  private read(file: string): string | undefined {
-    try {
-      const text = readFileSync(file, "utf8");
-      this.hits++;
-      return text;
-    } catch {
-      this.misses++;
-      return undefined;
-    }
+  private counted<T>(v: T | undefined): T | undefined {
+    if (v === undefined) this.misses++;
+    else this.hits++;
+    return v;
   }
 
   private write(file: string, text: string): void {

@@ -11,7 +11,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { basename, dirname, join } from "node:path";
 import type { UserInput } from "../catalog/userInputs";
 import { postRenderKey, RenderCache } from "./cache";
-import { dumpObjects, type KObject, parseObjects } from "../steps/objects";
+import { dumpObjects, parseObjects } from "../steps/objects";
 import { presetStep } from "../steps/preset";
 
 export interface StageManifest {
@@ -90,11 +90,6 @@ export async function postRenderText(stageDir: string, helmOutput: string): Prom
   } finally {
     rmSync(run, { recursive: true, force: true });
   }
-}
-
-/** The same as objects (tests, and readers that want data). */
-export async function postRenderStaged(stageDir: string, helmOutput: string): Promise<KObject[]> {
-  return parseObjects(await postRenderText(stageDir, helmOutput));
 }
 
 /** `ocdp post-render --stage DIR`: stdin -> stdout, non-zero and nothing printed on any failure. */

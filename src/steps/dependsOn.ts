@@ -7,19 +7,12 @@
 // per-claim step in the post-render output (both executors print the same annotation), and cli-utils
 // refuses a reference outside the Chart: only objects of the same claim are named.
 import type { KObject } from "./objects";
+import { podTemplate } from "./pods";
 
 export const DEPENDS_ON = "config.kubernetes.io/depends-on";
 
-/** Where each workload kind keeps its pod spec, by group/kind (core group: ""). */
-const POD_SPEC: Record<string, string[]> = {
-  "/Pod": ["spec"],
-  "apps/Deployment": ["spec", "template", "spec"],
-  "apps/ReplicaSet": ["spec", "template", "spec"],
-  "apps/StatefulSet": ["spec", "template", "spec"],
-  "apps/DaemonSet": ["spec", "template", "spec"],
-  "batch/Job": ["spec", "template", "spec"],
-  "batch/CronJob": ["spec", "jobTemplate", "spec", "template", "spec"],
-};
+/** Groups whose kinds make pods (steps/pods): a custom resource called Deployment is not a workload. */
+const WORKLOAD_GROUPS = new Set(["", "apps", "batch"]);
 
 type Obj = Record<string, unknown>;
 type Ref = { kind: "PersistentVolumeClaim" | "ConfigMap" | "Secret" | "ServiceAccount"; name: unknown };
@@ -61,13 +54,6 @@ export function podSpecRefs(spec: Obj): Ref[] {
   return refs.filter((r) => typeof r.name === "string" && r.name !== "");
 }
 
-function podSpecOf(o: KObject): Obj | undefined {
-  const path = POD_SPEC[`${groupOf(o.apiVersion)}/${o.kind}`];
-  let cur: unknown = o;
-  for (const k of path ?? []) cur = at(cur, k);
-  return path ? (cur as Obj | undefined) : undefined;
-}
-
 /**
  * Adds to each workload the claim's own objects its pods name (in place; returns `objects`). `namespace`
  * is the claim's, which the provider gives every namespaced object that has none: the annotation must
@@ -77,7 +63,7 @@ export function addDependsOn(objects: KObject[], namespace: string): KObject[] {
   const nsOf = (o: KObject) => o.metadata?.namespace ?? namespace;
   const present = new Set(objects.filter((o) => groupOf(o.apiVersion) === "").map((o) => `${o.kind}/${nsOf(o)}/${o.metadata?.name}`));
   for (const o of objects) {
-    const spec = podSpecOf(o);
+    const spec = WORKLOAD_GROUPS.has(groupOf(o.apiVersion)) ? podTemplate(o)?.spec : undefined;
     if (!spec) continue;
     const ns = nsOf(o);
     const ours = podSpecRefs(spec)

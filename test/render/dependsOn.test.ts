@@ -9,7 +9,7 @@ import { resolveStack } from "../../src/catalog/resolve";
 import { openStack } from "../../src/cli/context";
 import { kustomizeBuild } from "../../src/offline/kustomize";
 import { renderClaim } from "../../src/offline/pipeline";
-import { postRenderStaged } from "../../src/offline/stagedClaim";
+import { postRenderText } from "../../src/offline/stagedClaim";
 import { stageClaim } from "../../src/pulumi/stage";
 import { DEPENDS_ON } from "../../src/steps/dependsOn";
 import { type KObject, parseObjects } from "../../src/steps/objects";
@@ -39,6 +39,6 @@ describe("depends-on through both executors", () => {
     const offline = (await renderClaim(rc, { ...ctx, renderCache: undefined })).objects;
     assert.deepEqual(annotations(offline), { "Deployment/cs-alice": "/namespaces/ws-team-a/PersistentVolumeClaim/cs-alice" });
     const { stage, helmOutput } = await stageHelmClaim(dir, "local", "cs-alice");
-    assert.deepEqual(annotations(await postRenderStaged(stage, helmOutput)), annotations(offline));
+    assert.deepEqual(annotations(parseObjects(await postRenderText(stage, helmOutput))), annotations(offline));
   });
 });

@@ -9,6 +9,7 @@
 // its memory is uncounted (a gpumem budget then refuses it). Without gpucores (or 0) a GPU counts 100.
 // Storage is every PersistentVolumeClaim's request, and a StatefulSet's volumeClaimTemplates x replicas.
 import type { KObject } from "../objects";
+import { podTemplate } from "../pods";
 import { bytes, milliCpu, parseQuantity } from "./quantity";
 
 export const RESOURCES = ["claims", "nvidia.com/gpu", "nvidia.com/gpumem", "nvidia.com/gpucores", "cpu", "memory", "storage"] as const;
@@ -32,28 +33,6 @@ export interface ClaimUsage {
 type Res = Record<string, unknown>;
 interface Container { name?: string; resources?: { limits?: Res; requests?: Res }; restartPolicy?: string }
 interface PodSpec { containers?: Container[]; initContainers?: Container[] }
-
-const POD_KINDS: Record<string, (o: KObject) => { spec?: PodSpec; replicas: number } | undefined> = {
-  Pod: (o) => ({ spec: o.spec as PodSpec, replicas: 1 }),
-  Deployment: (o) => replicated(o),
-  ReplicaSet: (o) => replicated(o),
-  StatefulSet: (o) => replicated(o),
-  ReplicationController: (o) => replicated(o),
-  DaemonSet: (o) => ({ spec: (o.spec as { template?: { spec?: PodSpec } })?.template?.spec, replicas: 1 }),
-  Job: (o) => {
-    const s = o.spec as { template?: { spec?: PodSpec }; parallelism?: number };
-    return { spec: s?.template?.spec, replicas: s?.parallelism ?? 1 };
-  },
-  CronJob: (o) => {
-    const j = (o.spec as { jobTemplate?: { spec?: { template?: { spec?: PodSpec }; parallelism?: number } } })?.jobTemplate?.spec;
-    return { spec: j?.template?.spec, replicas: j?.parallelism ?? 1 };
-  },
-};
-
-function replicated(o: KObject) {
-  const s = o.spec as { template?: { spec?: PodSpec }; replicas?: number };
-  return { spec: s?.template?.spec, replicas: s?.replicas ?? 1 };
-}
 
 type Pod = Omit<Amounts, "claims" | "storage"> & { uncounted: number };
 const POD_KEYS = ["nvidia.com/gpu", "nvidia.com/gpumem", "nvidia.com/gpucores", "cpu", "memory", "uncounted"] as const;
@@ -117,12 +96,13 @@ export function claimUsage(claim: string, workspace: string, objects: KObject[],
   const u: ClaimUsage = { claim, workspace, amounts: { ...zero(), claims: 1 }, uncountedGpus: 0, noCpu: [], noMemory: [] };
   for (const o of objects) {
     u.amounts.storage += storageOf(o);
-    const t = POD_KINDS[o.kind]?.(o);
-    if (!t?.spec) continue;
-    const p = pod(t.spec, deviceMemory);
+    const t = podTemplate(o);
+    const spec = t?.spec as PodSpec | undefined;
+    if (!t || !spec) continue;
+    const p = pod(spec, deviceMemory);
     for (const k of ["nvidia.com/gpu", "nvidia.com/gpumem", "nvidia.com/gpucores", "cpu", "memory"] as const) u.amounts[k] += p[k] * t.replicas;
     u.uncountedGpus += p.uncounted * t.replicas;
-    for (const c of [...(t.spec.containers ?? []), ...(t.spec.initContainers ?? [])]) {
+    for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
       const at = `${o.kind}/${o.metadata.name}:${c.name ?? "?"}`;
       if (amountOf(c, "cpu") === undefined) u.noCpu.push(at);
       if (amountOf(c, "memory") === undefined) u.noMemory.push(at);
