@@ -6,7 +6,7 @@ import { join } from "node:path";
 import yaml from "js-yaml";
 import { type Issue, IssueList, shown, ValidationError } from "../config/errors";
 import { DNS1123 } from "../config/schema";
-import type { Claim, Overlay, StackConfig, Template } from "../config/types";
+import type { ApplyOptions, Claim, Cluster, Overlay, StackConfig, Template } from "../config/types";
 import { check } from "../config/validate";
 import { substitute, substituteString, unknownPlaceholdersIn } from "./placeholders";
 import { type ResolvedPreset, resolvePreset } from "./sources/presets";
@@ -47,6 +47,8 @@ export interface ResolvedClaim {
   kubeVersion?: string;
   /** The stack's cluster-scoped custom kinds, refused by the guard. */
   clusterScopedKinds: string[];
+  /** What Pulumi is told per object on this cluster (waits, timeouts), as annotations. */
+  apply: ApplyOptions;
 }
 
 export interface ResolveOptions {
@@ -56,6 +58,24 @@ export interface ResolveOptions {
 
 export function namespaceFor(config: StackConfig, workspaceId: string): string {
   return substituteString(config.policy.namespace ?? "ws-{{ workspaceId }}", { name: "", namespace: "", workspaceId });
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+
+/** `3m` -> 180; the config schema admits `^[1-9][0-9]*(s|m|h)$` only. */
+export function durationSeconds(d: string): number {
+  const m = /^([1-9][0-9]*)(s|m|h)$/.exec(d);
+  if (!m) throw new Error(`not a duration: ${JSON.stringify(d.slice(0, 20))}`);
+  return Number(m[1]) * UNIT_SECONDS[m[2]];
+}
+
+/** The cluster's waits and timeouts as the finishing step writes them on every object. */
+export function applyOptionsFor(cluster: Pick<Cluster, "skipAwait" | "timeouts">): ApplyOptions {
+  const readiness = cluster.timeouts?.readiness;
+  return {
+    ...(cluster.skipAwait?.length ? { skipAwaitKinds: [...cluster.skipAwait] } : {}),
+    ...(readiness ? { timeoutSeconds: durationSeconds(readiness) } : {}),
+  };
 }
 
 export function overlayFor(config: StackConfig, workspaceId: string): Overlay {
@@ -160,6 +180,7 @@ export function resolveClaim(config: StackConfig, rt: ResolvedTemplate, claim: C
     helm: helmSpec(rt.template, claim, namespace, opts.projectRoot),
     kubeVersion: config.cluster.kubeVersion,
     clusterScopedKinds: config.policy.clusterScopedKinds ?? [],
+    apply: applyOptionsFor(config.cluster),
   };
 }
 

@@ -83,6 +83,14 @@ export interface Overlay {
   labels?: Record<string, string>;
 }
 
+/** What Pulumi is told per object on a cluster, written as annotations by the finishing step. */
+export interface ApplyOptions {
+  /** Kinds Pulumi does not wait for (ocdp:cluster.skipAwait). */
+  skipAwaitKinds?: string[];
+  /** Seconds Pulumi waits for each object: create, update and delete (ocdp:cluster.timeouts.readiness). */
+  timeoutSeconds?: number;
+}
+
 export interface Cluster {
   name: string;
   /** Path to a kubeconfig, relative to the project root. */

@@ -9,7 +9,7 @@ import type { ResolvedClaim } from "../catalog/resolve";
 import type { KObject } from "../steps/objects";
 
 /** Bumped when the pipeline's own logic changes what a render produces. */
-const PIPELINE_VERSION = "3";
+const PIPELINE_VERSION = "4";
 const TOOLS = "helm-3.18.6+kustomize-5.6.0";
 const treeHashes = new Map<string, string>();
 
@@ -44,28 +44,28 @@ export function canonicalJson(v: unknown): string {
 
 /**
  * Everything a claim's post-render depends on besides Helm's output: the preset (commit or tree), the
- * claim's values and inputs, its names. Not the chart (Helm's output stands for it), the overlay or the
- * guards (they come after). The program writes it into the staged claim's manifest.
+ * claim's values and inputs, its names, and the finishing (overlay, guards, apply annotations). Not the
+ * chart: Helm's output stands for it. The program writes it into the staged claim's manifest.
  */
 export function stageKey(rc: ResolvedClaim): string {
   const preset = rc.preset.commit ? `${rc.preset.repositoryUrl}@${rc.preset.commit}` : treeHash(rc.preset.root);
   return createHash("sha256").update(canonicalJson({
     v: PIPELINE_VERSION, tools: TOOLS, preset, path: rc.preset.path, inputs: rc.inputs,
     claim: rc.claim.name, template: rc.template.id, workspace: rc.claim.workspaceId, namespace: rc.namespace, values: rc.values,
+    overlay: rc.overlay, clusterScoped: rc.clusterScopedKinds, apply: rc.apply,
   })).digest("hex");
 }
 
-/** The cache key of a claim's render: its stage's key, the chart (`chartDigest`: its bytes or folder) and what comes after. */
+/** The cache key of a claim's render: its stage's key and the chart (`chartDigest`: its bytes or folder). */
 export function renderKey(rc: ResolvedClaim, chartDigest: string | undefined): string {
   return createHash("sha256").update(canonicalJson({
     stage: stageKey(rc), kube: rc.kubeVersion ?? "",
     chart: rc.helm ? { digest: chartDigest, release: rc.helm.release, values: rc.helm.values } : null,
-    overlay: rc.overlay, clusterScoped: rc.clusterScopedKinds,
   })).digest("hex");
 }
 
 /**
- * The key of a post-render: a stage and Helm's output -> the preset's objects. Both executors compute it
+ * The key of a post-render: a stage and Helm's output -> the claim's final objects. Both executors compute it
  * the same way: `ocdp render` after its `helm template`, `ocdp post-render --stage` (and its shell front,
  * bin/post-render.sh, with sha256sum) from the stage and stdin. So an entry one writes serves the other
  * whenever the provider's Helm gives the same text. Trailing newlines do not count: the provider's Helm
@@ -86,7 +86,7 @@ function read(file: string): string | undefined {
 }
 
 /** Where an entry lives: `<dir>/<first two hex>/<key>.<ext>` (bin/post-render.sh reads `.yaml` entries). */
-export function entryPath(dir: string, key: string, ext: "json" | "yaml"): string {
+export function entryPath(dir: string, key: string, ext: "json" | "yaml" | "transformers.json"): string {
   return join(dir, key.slice(0, 2), `${key}.${ext}`);
 }
 
@@ -107,6 +107,20 @@ export class RenderCache {
 
   put(key: string, objects: KObject[]): void {
     this.write(entryPath(this.dir, key, "json"), JSON.stringify(objects));
+  }
+
+  /** A Kustomize-only claim's finishing as stage transformers (steps/finishPatches), beside its objects. */
+  getTransformers(key: string): string[] | undefined {
+    const text = read(entryPath(this.dir, key, "transformers.json"));
+    try {
+      return text === undefined ? undefined : (JSON.parse(text) as string[]);
+    } catch {
+      return undefined; // damaged: the claim renders again
+    }
+  }
+
+  putTransformers(key: string, transformers: string[]): void {
+    this.write(entryPath(this.dir, key, "transformers.json"), JSON.stringify(transformers));
   }
 
   /** A post-render's output, as the post-renderer prints it: a hit is printed as it is, no YAML work. */

@@ -1,14 +1,16 @@
-// The offline executor: render(claim) = guard(overlay(kustomize(stage(preset, values, helm(chart))))).
-// The stage + kustomize step is the contract of a Helm post-renderer: Pulumi's helm.v4.Chart runs it as
+// The offline executor: render(claim) = finish(kustomize(stage(preset, values, helm(chart)))), finish being
+// string inputs, depends-on, overlay, guard and apply annotations (steps/finish afterKustomize).
+// Everything after Helm is the contract of a Helm post-renderer: Pulumi's helm.v4.Chart runs it as
 // `ocdp post-render --stage` (./stagedClaim.ts); both share its cache entries (./cache.ts postRenderKey).
 import type { ResolvedClaim } from "../catalog/resolve";
 import { RenderError } from "../config/errors";
-import { finishObjects } from "../steps/finish";
+import type { UserInput } from "../catalog/userInputs";
+import { afterKustomize, type FinishContext } from "../steps/finish";
+import { finishTransformers } from "../steps/finishPatches";
 import type { GuardContext } from "../steps/guards";
 import { postRenderKey, type RenderCache, renderKey, stageKey } from "./cache";
 import { chartSource, helmTemplate } from "./helm";
 import { kustomizeBuild } from "./kustomize";
-import { presetStep } from "../steps/preset";
 import { dumpObjects, type KObject, parseObjects } from "../steps/objects";
 import { type Staged, stage } from "../steps/stage";
 
@@ -23,6 +25,8 @@ export interface RenderedClaim {
   claim: ResolvedClaim;
   objects: KObject[];
   cached?: boolean;
+  /** A Kustomize-only claim's finishing as transformers of its Directory stage (steps/finishPatches). */
+  stageTransformers?: string[];
 }
 
 function where(rc: ResolvedClaim) {
@@ -38,35 +42,39 @@ export async function buildStage(rc: ResolvedClaim, dir: string, ctx: RenderCont
   }
 }
 
-/** What kustomize gave for a claim -> the preset's objects (steps/preset): never empty. */
-export function presetObjects(rc: ResolvedClaim, objects: KObject[]): KObject[] {
-  // An empty render would let Helm/Pulumi plan the deletion of every object of the claim.
-  if (objects.length === 0) throw new RenderError(where(rc), "kustomize build", "produced no objects");
-  return presetStep(rc, objects);
-}
-
-
 export function guardContext(rc: ResolvedClaim): GuardContext {
   return { claim: rc.claim.name, template: rc.template.id, workspaceId: rc.claim.workspaceId, namespace: rc.namespace, clusterScopedKinds: rc.clusterScopedKinds };
 }
 
-/** String inputs, overlay, then guards over every object (steps/finish); all violations of the claim reported together. */
-export function finish(rc: ResolvedClaim, objects: KObject[]): KObject[] {
-  const r = finishObjects(objects, { overlay: rc.overlay, guard: guardContext(rc), inputs: rc.inputs });
+/** Everything the steps after kustomize need of a claim: what a staged claim's manifest carries too. */
+export function finishContext(rc: ResolvedClaim): FinishContext & { namespace: string; inputs: UserInput[] } {
+  return { namespace: rc.namespace, inputs: rc.inputs, overlay: rc.overlay, guard: guardContext(rc), apply: rc.apply };
+}
+
+/**
+ * kustomize's objects for a claim -> its final objects (steps/finish afterKustomize); all violations of
+ * the claim reported together. Never empty: an empty render would let Helm/Pulumi plan the deletion of
+ * every object of the claim.
+ */
+export function finish(rc: ResolvedClaim, built: KObject[]): KObject[] {
+  if (built.length === 0) throw new RenderError(where(rc), "kustomize build", "produced no objects");
+  const r = afterKustomize(finishContext(rc), built);
   if (r.violations.length) throw new RenderError({ ...where(rc), field: "objects" }, "guards", r.violations.join("; "));
   return r.objects;
 }
 
 /**
- * A claim ready for kustomize: its cache keys, and either its final objects (render cache), its preset's
- * objects (a post-render entry, maybe written by the provider's post-renderer) or a stage to build.
+ * A claim ready for kustomize: its cache keys, and either its final objects (render cache, or a
+ * post-render entry, maybe written by the provider's post-renderer) or a stage to build.
  */
 export interface Prepared {
   rc: ResolvedClaim;
   key?: string;
   postKey?: string;
   cached?: KObject[];
-  preset?: KObject[];
+  stageTransformers?: string[];
+  /** Final objects from a post-render entry (the render cache did not have them). */
+  final?: KObject[];
   stage?: Staged;
 }
 
@@ -92,32 +100,41 @@ export async function prepareClaim(rc: ResolvedClaim, ctx: RenderContext): Promi
   const cache = ctx.renderCache;
   const key = cache ? renderKey(rc, chart?.digest) : undefined;
   const cached = key ? cache!.get(key) : undefined;
-  if (cached) return { rc, key, cached };
+  // A Kustomize-only claim needs its stage transformers too; without them it renders again.
+  const stageTransformers = cached && !rc.helm ? cache!.getTransformers(key!) : undefined;
+  if (cached && (rc.helm || stageTransformers)) return { rc, key, cached, stageTransformers };
   const rendered = rc.helm ? await helmTemplate(rc, ctx, chart) : undefined;
   // The post-render step's own entry, shared with `ocdp post-render --stage` (same key from the same inputs).
   const postKey = cache && rendered !== undefined ? postRenderKey(stageKey(rc), rendered) : undefined;
-  const preset = postKey ? parsedEntry(cache!.getText(postKey)) : undefined;
-  if (preset) return { rc, key, postKey, preset };
+  const final = postKey ? parsedEntry(cache!.getText(postKey)) : undefined;
+  if (final) return { rc, key, postKey, final };
   return { rc, key, postKey, stage: stage(rc, rendered) };
 }
 
-/** The preset's objects of a prepared claim -> its final objects; every step's result cached. */
-export function finishClaim(p: Prepared, preset: KObject[], ctx: RenderContext): RenderedClaim {
-  if (p.postKey && !p.preset) ctx.renderCache!.putText(p.postKey, dumpObjects(preset));
-  const objects = finish(p.rc, preset);
+/** A prepared claim's final objects, cached under both keys (the post-render entry is what the post-renderer prints). */
+export function finishClaim(p: Prepared, objects: KObject[], ctx: RenderContext): RenderedClaim {
+  if (p.postKey && !p.final) ctx.renderCache!.putText(p.postKey, dumpObjects(objects));
   if (p.key) ctx.renderCache!.put(p.key, objects);
   return { claim: p.rc, objects };
 }
 
-/** kustomize's objects for a staged claim -> its final objects, cached. */
+/**
+ * kustomize's objects for a staged claim -> its final objects, cached; for a Kustomize-only claim also
+ * what finishing changed, as its Directory stage's transformers.
+ */
 export function completeClaim(p: Prepared, built: KObject[], ctx: RenderContext): RenderedClaim {
-  return finishClaim(p, presetObjects(p.rc, built), ctx);
+  const raw = p.rc.helm ? undefined : structuredClone(built); // the steps change `built` in place
+  const objects = finish(p.rc, built);
+  if (!raw) return finishClaim(p, objects, ctx);
+  const stageTransformers = finishTransformers(raw, objects);
+  if (p.key) ctx.renderCache!.putTransformers(p.key, stageTransformers);
+  return { ...finishClaim(p, objects, ctx), stageTransformers };
 }
 
 export async function renderClaim(rc: ResolvedClaim, ctx: RenderContext): Promise<RenderedClaim> {
   const p = await prepareClaim(rc, ctx);
-  if (p.cached) return { claim: rc, objects: p.cached, cached: true };
-  if (p.preset) return finishClaim(p, p.preset, ctx);
+  if (p.cached) return { claim: rc, objects: p.cached, cached: true, stageTransformers: p.stageTransformers };
+  if (p.final) return finishClaim(p, p.final, ctx);
   try {
     return completeClaim(p, await buildStage(rc, p.stage!.dir, ctx), ctx);
   } finally {

@@ -42,8 +42,8 @@ export async function renderClaims(claims: ResolvedClaim[], ctx: RenderContext, 
   await mapPool(claims, parallel, async (rc) => {
     try {
       const p = await prepareClaim(rc, ctx);
-      if (p.cached) settle(rc, { claim: rc, objects: p.cached, cached: true });
-      else if (p.preset) settle(rc, finishClaim(p, p.preset, ctx));
+      if (p.cached) settle(rc, { claim: rc, objects: p.cached, cached: true, stageTransformers: p.stageTransformers });
+      else if (p.final) settle(rc, finishClaim(p, p.final, ctx));
       else staged.push(p);
     } catch (e) {
       settle(rc, asRenderError(rc, e));

@@ -11,8 +11,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { basename, dirname, join } from "node:path";
 import type { UserInput } from "../catalog/userInputs";
 import { postRenderKey, RenderCache } from "./cache";
+import { afterKustomize, type FinishContext } from "../steps/finish";
 import { dumpObjects, parseObjects } from "../steps/objects";
-import { presetStep } from "../steps/preset";
 
 export interface StageManifest {
   claim: string;
@@ -20,6 +20,8 @@ export interface StageManifest {
   /** The claim's namespace: the one the provider gives objects that have none (depends-on names it). */
   namespace: string;
   inputs: UserInput[];
+  /** The finishing of every object (overlay, guard, apply annotations): the post-renderer prints final objects. */
+  finish: Omit<FinishContext, "inputs">;
   presetPath: string;
   presetCommit?: string;
   /** The render cache the post-renderer shares with `ocdp render` (absent: no cache). */
@@ -57,8 +59,8 @@ export function writeStagedClaim(root: string, manifest: StageManifest, write: (
 }
 
 /**
- * Helm's output through a staged claim, as the post-renderer prints it: the preset's objects (steps/preset),
- * never empty. A hit in the shared cache is its text as it is.
+ * Helm's output through a staged claim, as the post-renderer prints it: the claim's final objects
+ * (steps/finish afterKustomize), never empty. A hit in the shared cache is its text as it is.
  */
 export async function postRenderText(stageDir: string, helmOutput: string): Promise<string> {
   const manifest = JSON.parse(readFileSync(join(stageDir, "manifest.json"), "utf8")) as StageManifest;
@@ -84,7 +86,10 @@ export async function postRenderText(stageDir: string, helmOutput: string): Prom
     const parsed = parseObjects(built);
     // An empty render would let Helm/Pulumi plan the deletion of every object of the claim.
     if (parsed.length === 0) throw new Error(`claim ${manifest.claim}: kustomize build produced no objects`);
-    const text = dumpObjects(presetStep(manifest, parsed));
+    const r = afterKustomize({ ...manifest.finish, namespace: manifest.namespace, inputs: manifest.inputs }, parsed);
+    // The program checked the same objects before registering anything; this holds if Helm in the provider differs.
+    if (r.violations.length) throw new Error(`claim ${manifest.claim}: ${r.violations.join("; ")}`);
+    const text = dumpObjects(r.objects);
     cache?.putText(key, text);
     return text;
   } finally {

@@ -59,18 +59,16 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], quot
   const quotaIn = new Map(quotas.map((q) => [q.namespace, new k8s.core.v1.ResourceQuota(`${q.namespace}-budget`,
     q.object as unknown as k8s.core.v1.ResourceQuotaArgs, { provider, dependsOn: [namespaces.get(q.namespace)!] })]));
   const secretsIn = pullSecrets(rendered.map((r) => r.claim), secrets.registryCredentials, namespaces, provider);
-  const workloads = rendered.map(({ claim: rc, objects }) => {
+  const workloads = rendered.map(({ claim: rc, objects, stageTransformers }) => {
     const digest = digestOf(objects);
     // The staged claim is the only hand-off: the post-renderer and Directory read nothing else.
-    const stage = stageClaim(rc, join(ctx.projectRoot, ".ocdp", "stage"), ctx.cacheDir, objects);
+    const stage = stageClaim(rc, join(ctx.projectRoot, ".ocdp", "stage"), ctx.cacheDir, stageTransformers);
     const component = new Workload(rc.claim.name, {
       claim: rc,
       digest,
       ...(rc.helm
         ? { postRenderer: postRenderer(stage) }
-        : { stageDir: stage }),
-      skipAwaitKinds: c.skipAwait ?? [],
-      readiness: c.timeouts?.readiness,
+        : { stageDir: stage, retainVolumes: objects.some((o) => o.kind === "PersistentVolumeClaim" && o.apiVersion === "v1") }),
       dependsOn: [...crds, namespaces.get(rc.namespace)!, ...(secretsIn.get(rc.namespace) ?? []), ...(quotaIn.has(rc.namespace) ? [quotaIn.get(rc.namespace)!] : [])],
     }, { provider });
     return { rc, digest, component };

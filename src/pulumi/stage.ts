@@ -5,15 +5,17 @@
 // An unchanged claim keeps its folder from run to run; a changed one gets a new one.
 import { resolve } from "node:path";
 import type { ResolvedClaim } from "../catalog/resolve";
-import type { KObject } from "../steps/objects";
 import { writeStageFiles } from "../steps/stage";
 import { stageKey } from "../offline/cache";
+import { finishContext } from "../offline/pipeline";
 import { writeStagedClaim } from "../offline/stagedClaim";
 
-/** `objects`: the claim's final objects from the offline render (a Directory stage carries their depends-on). */
-export function stageClaim(rc: ResolvedClaim, stageRoot: string, cacheDir: string, objects: KObject[]): string {
+/** `transformers`: a Kustomize-only claim's finishing from the offline render, which its Directory stage carries. */
+export function stageClaim(rc: ResolvedClaim, stageRoot: string, cacheDir: string, transformers?: string[]): string {
+  if (!rc.helm && !transformers) throw new Error(`claim ${rc.claim.name}: a Kustomize-only claim is staged with its finishing transformers`);
   return writeStagedClaim(stageRoot, {
     claim: rc.claim.name, stack: rc.stack, namespace: rc.namespace, inputs: rc.inputs, presetPath: rc.preset.path,
+    finish: (({ overlay, guard, apply }) => ({ overlay, guard, apply }))(finishContext(rc)),
     ...(rc.preset.commit ? { presetCommit: rc.preset.commit } : {}), cacheDir: resolve(cacheDir), stageKey: stageKey(rc),
-  }, (dir) => (rc.helm ? writeStageFiles(rc, dir, true) : writeStageFiles(rc, dir, false, objects)));
+  }, (dir) => (rc.helm ? writeStageFiles(rc, dir, true) : writeStageFiles(rc, dir, false, transformers)));
 }

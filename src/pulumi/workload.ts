@@ -1,6 +1,7 @@
-// One claim as a Pulumi component: its WorkloadClaim and Workload records, and its objects through
-// Pulumi's Helm (Chart v4 + `ocdp post-render`) or Kustomize (Directory v2 over the staged preset)
-// resources, every child passed through the shared overlay + guard transforms.
+// One claim as a Pulumi component: its WorkloadClaim and Workload records, and its finished objects
+// through Pulumi's Helm (Chart v4 + `ocdp post-render`) or Kustomize (Directory v2 over the staged preset
+// and the finishing as its transformers) resources. No child is a callback into this program, but the
+// volumes of a Directory (./transforms.ts).
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ResolvedClaim } from "../catalog/resolve";
@@ -8,7 +9,7 @@ import { type ObservedIngress, type ObservedService } from "../steps/endpoints";
 import { claimLabels } from "../steps/guards";
 import { guardContext } from "../offline/pipeline";
 import { GROUP, VERSION } from "./crds";
-import { childTransform } from "./transforms";
+import { retainVolumes } from "./transforms";
 
 export interface WorkloadArgs {
   claim: ResolvedClaim;
@@ -16,12 +17,10 @@ export interface WorkloadArgs {
   digest: string;
   /** The Helm post-renderer (Helm-backed claims): `ocdp post-render --stage <the claim's staged folder>`. */
   postRenderer?: { command: string; args: string[] };
-  /** Staged preset folder for Kustomize-only templates. */
+  /** Staged preset folder for Kustomize-only templates: its build gives the finished objects. */
   stageDir?: string;
-  /** Kinds that get `pulumi.com/skipAwait` (e.g. PVCs on a cluster with no provisioner). */
-  skipAwaitKinds: string[];
-  /** How long the provider waits for each child to be ready (ocdp:cluster.timeouts.readiness). */
-  readiness?: string;
+  /** The Directory has volumes to keep when the claim goes (a transform: Directory v2 reads no annotation for it). */
+  retainVolumes?: boolean;
   dependsOn: pulumi.Resource[];
 }
 
@@ -49,7 +48,6 @@ export class Workload extends pulumi.ComponentResource {
       },
     }, child);
 
-    const transforms = [childTransform({ overlay: rc.overlay, guard: guardContext(rc), readiness: args.readiness, inputs: rc.inputs, skipAwaitKinds: args.skipAwaitKinds })];
     let resources: pulumi.Output<unknown[]>;
     if (rc.helm) {
       const chart = new k8s.helm.v4.Chart(name, {
@@ -60,10 +58,10 @@ export class Workload extends pulumi.ComponentResource {
         namespace: rc.namespace,
         values: rc.helm.values,
         postRenderer: args.postRenderer,
-      }, { ...child, transforms });
+      }, child);
       resources = chart.resources;
     } else {
-      const dir = new k8s.kustomize.v2.Directory(name, { directory: args.stageDir!, namespace: rc.namespace }, { ...child, transforms });
+      const dir = new k8s.kustomize.v2.Directory(name, { directory: args.stageDir!, namespace: rc.namespace }, { ...child, ...(args.retainVolumes ? { transforms: [retainVolumes] } : {}) });
       // The 4.25 SDK types Directory.resources as Output<string>; it carries the child resources like Chart.
       resources = dir.resources as unknown as pulumi.Output<unknown[]>;
     }

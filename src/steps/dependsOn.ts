@@ -78,23 +78,3 @@ export function addDependsOn(objects: KObject[], namespace: string): KObject[] {
   }
   return objects;
 }
-
-const regexEscape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/**
- * The annotations of finished objects as inline kustomize transformers (for a Directory stage, whose
- * build the provider runs): one builtin PatchTransformer per object that carries a depends-on. Listed
- * under `transformers`, they run after the stage's name prefix and labels, so they aim at final names,
- * and Directory v2 parses the very annotation the offline executor printed.
- */
-export function dependsOnTransformers(objects: KObject[]): string[] {
-  return objects.filter((o) => o.metadata?.annotations?.[DEPENDS_ON]).map((o, i) => {
-    const [group, version] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["", o.apiVersion];
-    return JSON.stringify({
-      apiVersion: "builtin", kind: "PatchTransformer", metadata: { name: `ocdp-depends-on-${i}` },
-      // Target names are regular expressions to kustomize.
-      target: { group, version, kind: o.kind, name: regexEscape(o.metadata.name) },
-      patch: JSON.stringify({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, annotations: { [DEPENDS_ON]: o.metadata.annotations![DEPENDS_ON] } } }),
-    });
-  });
-}

@@ -1,11 +1,14 @@
 // The per-object finishing step, one function for both executors: string inputs typed back, the
-// environment overlay, then the guard. `ocdp render` runs it over a claim's objects (every violation of
-// the claim reported at once); the Pulumi program runs it on each Chart/Directory child as a transform.
+// environment overlay, the guard, then the apply annotations. `ocdp render` runs it over a claim's
+// objects (every violation of the claim reported at once), and so does the Helm post-renderer and the
+// stage of a Directory (./finishPatches.ts): Pulumi's provider is handed finished objects.
 import type { UserInput } from "../catalog/userInputs";
-import type { Overlay } from "../config/types";
+import type { ApplyOptions, Overlay } from "../config/types";
+import { applyAnnotations } from "./applyAnnotations";
 import { type GuardContext, GuardViolation, guard } from "./guards";
 import type { KObject } from "./objects";
 import { applyOverlay } from "./overlay";
+import { presetStep } from "./preset";
 import { restoreStringInputsIn } from "./stringInputs";
 
 export interface FinishContext {
@@ -13,12 +16,15 @@ export interface FinishContext {
   guard: GuardContext;
   /** The claim's inputs: string inputs that kustomize turned into numbers get their type back. */
   inputs?: UserInput[];
+  /** Pulumi's apply options for this cluster, as annotations (absent: none). */
+  apply?: ApplyOptions;
 }
 
 /** One object finished; the input is not changed. Throws GuardViolation. */
 export function finishObject(o: KObject, ctx: FinishContext): KObject {
   const typed = ctx.inputs ? restoreStringInputsIn(ctx.inputs, structuredClone(o)) : o;
-  return guard(applyOverlay(typed, ctx.overlay), ctx.guard) as KObject;
+  const guarded = guard(applyOverlay(typed, ctx.overlay), ctx.guard) as KObject;
+  return ctx.apply ? applyAnnotations(guarded, ctx.apply) : guarded;
 }
 
 /** Every object of a claim finished; the guard's violations collected, not thrown one by one. */
@@ -34,4 +40,13 @@ export function finishObjects(objects: KObject[], ctx: FinishContext): { objects
     }
   }
   return { objects: out, violations };
+}
+
+/**
+ * Everything after kustomize for one claim, in order: the preset step (string inputs, depends-on), then
+ * each object finished. The offline executor and the post-renderer call this one function; the caller
+ * refuses an empty build and reports violations its own way.
+ */
+export function afterKustomize(ctx: FinishContext & { namespace: string; inputs: UserInput[] }, built: KObject[]): { objects: KObject[]; violations: string[] } {
+  return finishObjects(presetStep(ctx, built), ctx);
 }

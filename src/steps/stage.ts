@@ -7,9 +7,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import yaml from "js-yaml";
 import type { ResolvedClaim } from "../catalog/resolve";
-import { dependsOnTransformers } from "./dependsOn";
 import { LABEL_CLAIM } from "./guards";
-import type { KObject } from "./objects";
 
 /**
  * On every object of a stage (metadata only): which claim an object of a shared kustomize run belongs
@@ -31,11 +29,11 @@ export function valuesObject(rc: ResolvedClaim): object {
 }
 
 /**
- * `finished`: a Kustomize-only claim's final objects, when the stage is for the provider's Directory v2
- * (Pulumi): their depends-on annotations become transformers of the stage, so the provider's own
- * kustomize run gives them too (a Helm claim's post-renderer adds them itself).
+ * `transformers`: a Kustomize-only claim's finishing (steps/finishPatches), when the stage is for the
+ * provider's Directory v2 (Pulumi): the provider's own kustomize run then gives the final objects (a Helm
+ * claim's post-renderer finishes them itself).
  */
-export function stagedKustomization(rc: ResolvedClaim, stageDir: string, hasRendered: boolean, finished?: KObject[]): object {
+export function stagedKustomization(rc: ResolvedClaim, stageDir: string, hasRendered: boolean, transformers: string[] = []): object {
   const labels: object[] = [{ pairs: { [STAGE_LABEL]: rc.claim.name } }];
   const k: Record<string, unknown> = {
     apiVersion: "kustomize.config.k8s.io/v1beta1",
@@ -52,7 +50,6 @@ export function stagedKustomization(rc: ResolvedClaim, stageDir: string, hasRend
     k.namePrefix = `${rc.claim.name}-`;
     labels.push({ pairs: { "app.kubernetes.io/instance": rc.claim.name }, includeSelectors: true });
   }
-  const transformers = finished ? dependsOnTransformers(finished) : [];
   if (transformers.length) k.transformers = transformers;
   return k;
 }
@@ -69,9 +66,9 @@ export function writeStage(rc: ResolvedClaim, dir: string, rendered?: string): v
 }
 
 /** values.yaml and kustomization.yaml; `hasRendered`: the kustomization lists a rendered.yaml (put there later). */
-export function writeStageFiles(rc: ResolvedClaim, dir: string, hasRendered: boolean, finished?: KObject[]): void {
+export function writeStageFiles(rc: ResolvedClaim, dir: string, hasRendered: boolean, transformers?: string[]): void {
   writeFileSync(join(dir, "values.yaml"), yaml.dump(valuesObject(rc), { noRefs: true }));
-  writeFileSync(join(dir, "kustomization.yaml"), yaml.dump(stagedKustomization(rc, dir, hasRendered, finished), { noRefs: true }));
+  writeFileSync(join(dir, "kustomization.yaml"), yaml.dump(stagedKustomization(rc, dir, hasRendered, transformers), { noRefs: true }));
 }
 
 /** A fresh temporary stage, removed by `cleanup`. */

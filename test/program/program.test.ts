@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import yaml from "js-yaml";
 import { ROOT, docs } from "../helpers";
 import { mockStack, type Registered } from "./mocks";
 
@@ -55,45 +56,42 @@ describe("the Pulumi program on the local stack (mocks)", () => {
     const manifest = JSON.parse(readFileSync(join(stage, "manifest.json"), "utf8"));
     assert.equal(manifest.claim, "cs-alice");
     assert.ok(manifest.inputs.some((i: { name: string }) => i.name === "gpu.count"));
-    const helmOut = readFileSync(join(ROOT, "presets/tests/kustomize/code-server-k3s-hami/rendered.yaml"), "utf8");
+    const testOut = readFileSync(join(ROOT, "presets/tests/kustomize/code-server-k3s-hami/rendered.yaml"), "utf8");
+    const helmOut = testOut.replaceAll("ws-test", "ws-team-a");
     // From a folder with no Pulumi.yaml above it: loading the stack would fail here.
     const r = spawnSync(command, args, { cwd: tmpdir(), input: helmOut, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
-    const dep = docs(r.stdout).find((o) => o.kind === "Deployment");
+    const objs = docs(r.stdout);
+    const dep = objs.find((o) => o.kind === "Deployment");
     assert.equal(dep.spec.template.spec.containers[0].resources.limits["nvidia.com/gpumem"], 4096);
     assert.equal(dep.spec.template.spec.containers[0].resources.limits.cpu, "2", "a string input stays a string");
+    // Finished: the provider applies what it prints, with no transform of the program.
+    assert.equal(dep.metadata.labels["ocdp.io/claim"], "cs-alice");
+    assert.equal(dep.metadata.labels["ocdp.io/site"], "local", "the environment overlay");
+    assert.equal(dep.metadata.namespace, "ws-team-a");
+    assert.equal(dep.metadata.annotations["pulumi.com/timeoutSeconds"], "180", "ocdp:cluster.timeouts.readiness");
+    const svc = objs.find((o) => o.kind === "Service");
+    assert.equal(svc.metadata.annotations["pulumi.com/skipAwait"], "true", "ocdp:cluster.skipAwait: [Service]");
+    const pvc = objs.find((o) => o.kind === "PersistentVolumeClaim");
+    assert.equal(pvc.metadata.annotations["helm.sh/resource-policy"], "keep", "Chart v4 retains it on delete");
     const bad = spawnSync(command, args, { cwd: tmpdir(), input: "not: [valid", encoding: "utf8" });
     assert.notEqual(bad.status, 0);
     assert.equal(bad.stdout, "", "nothing printed on failure");
+    // The guard runs in the post-renderer too: Helm output in another namespace is refused, all at once.
+    const foreign = spawnSync(command, args, { cwd: tmpdir(), input: testOut, encoding: "utf8" });
+    assert.notEqual(foreign.status, 0);
+    assert.equal(foreign.stdout, "");
+    assert.match(foreign.stderr, /claim cs-alice: Service\/cs-test: namespace "ws-test" is outside the workspace namespace ws-team-a; PersistentVolumeClaim/);
   });
-  it("every Chart and Directory carries the overlay + guard transforms its children go through", async () => {
-    const charts = [...ofType("kubernetes:helm.sh/v4:Chart"), ...ofType("kubernetes:kustomize/v2:Directory")];
-    assert.equal(charts.length, 3);
-    for (const c of charts) assert.equal(c.transforms.length, 1, `${c.name}: one callback per child`);
-    const run = async (c: Registered, type: string, props: Record<string, unknown>) => {
-      let args = { type, name: "child", custom: true, props, opts: {} } as pulumi.ResourceTransformArgs;
-      for (const t of c.transforms) {
-        const r = await t(args);
-        if (r) args = { ...args, props: r.props, opts: r.opts };
-      }
-      return args;
-    };
-    const cs = charts.find((c) => c.name === "cs-alice")!;
-    const svc = await run(cs, "kubernetes:core/v1:Service", { apiVersion: "v1", kind: "Service", metadata: { name: "cs-alice", namespace: "ws-team-a" }, spec: {} });
-    const meta = svc.props.metadata as { labels: Record<string, string>; annotations: Record<string, string> };
-    assert.equal(meta.labels["ocdp.io/site"], "local", "the environment overlay");
-    assert.equal(meta.labels["ocdp.io/claim"], "cs-alice");
-    assert.equal(meta.annotations["pulumi.com/skipAwait"], "true", "ocdp:cluster.skipAwait: [Service]");
-    assert.equal(svc.opts.customTimeouts?.create, "3m", "ocdp:cluster.timeouts.readiness");
-    const pvc = await run(cs, "kubernetes:core/v1:PersistentVolumeClaim", { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "home", namespace: "ws-team-a" }, spec: {} });
-    assert.equal(pvc.opts.retainOnDelete, true, "volumes outlive their claim");
-    await assert.rejects(run(cs, "kubernetes:apps/v1:Deployment", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x", namespace: "kube-system" }, spec: {} }),
-      /namespace "kube-system" is outside the workspace namespace ws-team-a/, "the guard refuses a child outside the claim's namespace");
-    const vllm = charts.find((c) => c.name === "vllm-qwen")!;
-    // kustomize makes a numeric-looking string input a number; a Directory child gets its string back.
-    const dep = await run(vllm, "kubernetes:apps/v1:Deployment", { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "vllm-qwen-vllm-server", namespace: "ws-team-a" },
-      spec: { template: { spec: { containers: [{ name: "vllm", env: [{ name: "MODEL", value: 8 }] }] } } } });
-    assert.deepEqual((dep.props.spec as any).template.spec.containers[0].env[0], { name: "MODEL", value: "8" }); // eslint-disable-line @typescript-eslint/no-explicit-any
+  it("no child costs a callback into the program but the volumes of a Directory", async () => {
+    assert.deepEqual(ofType("kubernetes:helm.sh/v4:Chart").map((c) => c.transforms.length), [0], "Chart v4 reads helm.sh/resource-policy: keep");
+    const dirs = ofType("kubernetes:kustomize/v2:Directory");
+    assert.deepEqual(Object.fromEntries(dirs.map((d) => [d.name, d.transforms.length])), { "vllm-qwen": 1, gateway: 0 }, "only a Directory with a PVC");
+    const [t] = dirs.find((c) => c.name === "vllm-qwen")!.transforms;
+    const child = (type: string, kind: string) => ({ type, name: "child", custom: true, props: { apiVersion: "v1", kind, metadata: { name: "x" } }, opts: {} });
+    const pvc = await t(child("kubernetes:core/v1:PersistentVolumeClaim", "PersistentVolumeClaim"));
+    assert.equal(pvc?.opts?.retainOnDelete, true, "volumes outlive their claim");
+    assert.equal(await t(child("kubernetes:core/v1:Service", "Service")), undefined, "the rest as the stage built it");
   });
   it("Kustomize-only claims are Directories over their staged preset", () => {
     const dirs = ofType("kubernetes:kustomize/v2:Directory");
@@ -101,7 +99,13 @@ describe("the Pulumi program on the local stack (mocks)", () => {
     const stage = dirs.find((d) => d.name === "vllm-qwen")!.inputs.directory;
     assert.match(stage, /\.ocdp\/stage\/local\/vllm-qwen-[0-9a-f]{16}$/, "content-addressed, as a Helm claim's");
     assert.ok(!existsSync(join(stage, "rendered.yaml")), "no Helm output to put in");
-    assert.match(readFileSync(join(stage, "kustomization.yaml"), "utf8"), /namePrefix: vllm-qwen-/);
+    const k = yaml.load(readFileSync(join(stage, "kustomization.yaml"), "utf8")) as { namePrefix: string; transformers: string[] };
+    assert.equal(k.namePrefix, "vllm-qwen-");
+    // The finishing as data: the provider's own kustomize build gives the finished objects.
+    const patchOf = (kind: string) => k.transformers.map((x) => JSON.parse(x)).find((x) => x.target.kind === kind)?.patch ?? "";
+    assert.match(patchOf("Service"), /pulumi\.com\/skipAwait/);
+    assert.match(patchOf("PersistentVolumeClaim"), /"helm\.sh\/resource-policy":"keep"|helm\.sh~1resource-policy/);
+    assert.match(patchOf("Deployment"), /"path":"\/metadata\/namespace","value":"ws-team-a"/);
   });
   it("each claim has its WorkloadClaim and Workload records", () => {
     const claims = ofType("kubernetes:ocdp.io/v1alpha1:WorkloadClaim");

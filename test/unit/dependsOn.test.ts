@@ -1,7 +1,7 @@
 // Workloads name what their pods mount (config.kubernetes.io/depends-on), so the provider creates them after it.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { addDependsOn, DEPENDS_ON, dependsOnTransformers } from "../../src/steps/dependsOn";
+import { addDependsOn, DEPENDS_ON } from "../../src/steps/dependsOn";
 import type { KObject } from "../../src/steps/objects";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -48,16 +48,5 @@ describe("depends-on from a claim's workloads to what their pods mount", () => {
     const objs = addDependsOn([deploy(pod, { annotations: { keep: "me" } }), pvc("data")], "ws-a");
     assert.equal(objs[0].metadata.annotations!.keep, "me");
     assert.equal(objs[1].metadata.annotations, undefined);
-  });
-
-  it("becomes one builtin PatchTransformer per annotated object, its name a literal regular expression", () => {
-    const objs = addDependsOn([o("apps/v1", "Deployment", "a.b", { spec: { template: { spec: pod } } }), pvc("data"), cm("x")], "ws-a");
-    const t = dependsOnTransformers(objs).map((s) => JSON.parse(s));
-    assert.equal(t.length, 1);
-    assert.deepEqual({ ...t[0], patch: JSON.parse(t[0].patch) }, {
-      apiVersion: "builtin", kind: "PatchTransformer", metadata: { name: "ocdp-depends-on-0" },
-      target: { group: "apps", version: "v1", kind: "Deployment", name: "a\\.b" },
-      patch: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "a.b", annotations: { [DEPENDS_ON]: "/namespaces/ws-a/PersistentVolumeClaim/data" } } },
-    });
   });
 });
