@@ -1,13 +1,14 @@
 // The real executor measured: N claims through `pulumi preview`/`up` of this program on the local
 // cluster (sized to the stack), and in the same run a baseline Pulumi program that applies the very same
 // pre-rendered objects (what `ocdp render` prints, the namespaces, the CRDs and the WorkloadClaim/Workload
-// records as the API server holds them) through `kubernetes.yaml.v2.ConfigGroup`, each on a fresh
-// cluster. Wall time, peak RSS per process kind (sampled from /proc), checkpoint size and what it holds.
+// records as the API server holds them) through `kubernetes.yaml.v2.ConfigGroup`, each on its own
+// cluster, both clusters up through the run; the steps that leave the state as it was are taken in turns.
+// Wall time, peak RSS per process kind (sampled from /proc), checkpoint size and what it holds.
 import { spawn, execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { claims, root, scratch, writeStack } from "./bench-common.mjs";
+import { claims, root, scratch, writeStack, yaml } from "./bench-common.mjs";
 import { down as clusterDown, sizeForStack, up as clusterUp } from "./cluster.mjs";
 
 const require = createRequire(join(root, "package.json"));
@@ -149,11 +150,11 @@ export function stateOf(cwd, env, project, stack, n) {
 }
 
 /** `ocdp status --wait`: every claim ready within the bound, or the bench says which are not. */
-export function waitReady(dir, env, n, bound = "5m") {
+export function waitReady(dir, env, n, stack = "bench", bound = "5m") {
   const t0 = Date.now();
   let out;
   try {
-    out = execFileSync(process.execPath, [join(dir, "bin", "ocdp.js"), "status", "--stack", "bench", "--json", "--wait", bound], { cwd: dir, env, encoding: "utf8", maxBuffer: 1 << 28 });
+    out = execFileSync(process.execPath, [join(dir, "bin", "ocdp.js"), "status", "--stack", stack, "--json", "--wait", bound], { cwd: dir, env, encoding: "utf8", maxBuffer: 1 << 28 });
   } catch (e) {
     out = String(e.stdout ?? "");
   }
@@ -188,37 +189,33 @@ const k8s = require("@pulumi/kubernetes");
 const { readFileSync } = require("fs");
 const { join } = require("path");
 const objs = JSON.parse(readFileSync(join(__dirname, "objects.json"), "utf8"));
-const provider = new k8s.Provider("local", { kubeconfig: join(__dirname, "..", ".cluster", "kubeconfig") });
+const provider = new k8s.Provider("local", { kubeconfig: join(__dirname, "..", ".cluster-baseline", "kubeconfig") });
 new k8s.yaml.v2.ConfigGroup("objects", { objs }, { provider });
 `;
 
 /** Steps that leave the state as it was are run REPEAT times: the median run, and every run's seconds. */
 export const REPEAT = 3;
-async function median(run) {
+function medianOf(runs) {
+  const m = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+  return { ...m, runs: runs.map((r) => r.seconds) };
+}
+async function repeated(run) {
   const runs = [];
   for (let i = 0; i < REPEAT; i++) runs.push(await run());
-  const m = [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(REPEAT / 2)];
-  return { ...m, runs: runs.map((r) => r.seconds) };
+  return medianOf(runs);
 }
 
 /**
- * One executor's measured sequence: preview on an empty state, up, every claim ready (bounded), preview
- * and up with nothing changed, the checkpoint, then `change()` and up again; `after` runs last. The
- * previews and the no-change up are medians of REPEAT runs (one run of these varies by ~15% here).
+ * The same step of both executors, taken in turns REPEAT times (program, baseline, program, ...): a
+ * machine whose speed drifts over minutes (one run here varies by ~15%) weighs on both alike.
  */
-async function sequence(name, { cwd, env, project, stack, n, statusDir }, change, after = async () => {}) {
-  const out = {};
-  const p = (label, args, check) => step(`${name} ${label}`, cwd, env, [...args, "--stack", stack], check);
-  out.previewEmpty = await median(() => p("preview, empty state", ["preview"]));
-  out.up = await p("up", ["up", "--yes", "--skip-preview"]);
-  out.ready = waitReady(statusDir, env, n);
-  out.previewNoChange = await median(() => p("preview, nothing changed", ["preview"], expectNoChanges));
-  out.upNoChange = await median(() => p("up, nothing changed", ["up", "--yes", "--skip-preview"], expectNoChanges));
-  out.state = stateOf(cwd, env, project, stack, n);
-  await change();
-  out.upOneChange = await p("up, one claim changed", ["up", "--yes", "--skip-preview"], expectUpdates);
-  await after(out);
-  return out;
+async function interleaved(p, b) {
+  const runs = { p: [], b: [] };
+  for (let i = 0; i < REPEAT; i++) {
+    runs.p.push(await p());
+    runs.b.push(await b());
+  }
+  return [medianOf(runs.p), medianOf(runs.b)];
 }
 
 /**
@@ -260,33 +257,52 @@ export async function benchPulumi(n, { profile = false, engineEnv = {} } = {}) {
   execFileSync(process.execPath, [join(dir, "bin", "ocdp.js"), "render", "--stack", "bench", "--out", join(dir, ".bench-render")], { cwd: dir, env, stdio: "ignore" });
   const offlineRenderSeconds = +((Date.now() - r0) / 1000).toFixed(1);
 
-  let program;
-  let baseline;
+  // Both clusters live through the whole run, so each executor works beside the same background load.
+  const bclusterDir = join(dir, ".cluster-baseline");
+  await clusterUp({ dir: bclusterDir, ...demand });
+  const bdir = join(dir, "baseline");
+  const P = (label, args, check) => step(`program ${label}`, dir, env, [...args, "--stack", "bench"], check);
+  const B = (label, args, check) => step(`baseline ${label}`, bdir, env, [...args, "--stack", "baseline"], check);
+  const UP = ["up", "--yes", "--skip-preview"];
+  const program = {};
+  const baseline = {};
   let objects;
   try {
-    let objectsChanged;
-    program = await sequence("program", { cwd: dir, env, project: "ocdp", stack: "bench", n, statusDir: dir }, async () => {
-      objects = baselineObjects(dir, env, join(clusterDir, "kubeconfig"));
-      writeStack(dir, claims(n, Math.min(4, n - 1)));
-    }, async (out) => {
-      if (profile) out.profile = await profileKnobs(dir, env, n);
-      objectsChanged = baselineObjects(dir, env, join(clusterDir, "kubeconfig"));
-    });
-    await clusterDown({ dir: clusterDir });
+    program.previewEmpty = await repeated(() => P("preview, empty state", ["preview"]));
+    program.up = await P("up", UP);
+    program.ready = waitReady(dir, env, n);
 
-    // The baseline on a fresh cluster of the same size.
-    const bdir = join(dir, "baseline");
+    // The baseline: the objects the program applied, through one ConfigGroup on its own cluster.
+    objects = baselineObjects(dir, env, join(clusterDir, "kubeconfig"));
     mkdirSync(bdir, { recursive: true });
     symlinkSync(join(root, "node_modules"), join(bdir, "node_modules"));
     writeFileSync(join(bdir, "Pulumi.yaml"), "name: ocdp-baseline\nruntime: nodejs\nmain: index.js\n");
     writeFileSync(join(bdir, "index.js"), BASELINE_PROGRAM);
     writeFileSync(join(bdir, "objects.json"), JSON.stringify(objects));
     execFileSync(PULUMI, ["stack", "init", "baseline", "--non-interactive"], { cwd: bdir, env, stdio: "ignore" });
-    await clusterUp({ dir: clusterDir, ...demand });
-    baseline = await sequence("baseline", { cwd: bdir, env, project: "ocdp-baseline", stack: "baseline", n, statusDir: dir },
-      async () => writeFileSync(join(bdir, "objects.json"), JSON.stringify(objectsChanged)));
+    // `ocdp status` of the same claims on the baseline's cluster.
+    const statusStack = yaml.load(readFileSync(join(dir, "stacks", "Pulumi.bench.yaml"), "utf8"));
+    statusStack.config["ocdp:cluster"].kubeconfig = ".cluster-baseline/kubeconfig";
+    delete statusStack.encryptionsalt;
+    writeFileSync(join(dir, "stacks", "Pulumi.bench-baseline.yaml"), yaml.dump(statusStack));
+    baseline.previewEmpty = await repeated(() => B("preview, empty state", ["preview"]));
+    baseline.up = await B("up", UP);
+    baseline.ready = waitReady(dir, env, n, "bench-baseline");
+
+    [program.previewNoChange, baseline.previewNoChange] = await interleaved(
+      () => P("preview, nothing changed", ["preview"], expectNoChanges), () => B("preview, nothing changed", ["preview"], expectNoChanges));
+    [program.upNoChange, baseline.upNoChange] = await interleaved(
+      () => P("up, nothing changed", UP, expectNoChanges), () => B("up, nothing changed", UP, expectNoChanges));
+    program.state = stateOf(dir, env, "ocdp", "bench", n);
+    baseline.state = stateOf(bdir, env, "ocdp-baseline", "baseline", n);
+
+    writeStack(dir, claims(n, Math.min(4, n - 1)));
+    program.upOneChange = await P("up, one claim changed", UP, expectUpdates);
+    if (profile) program.profile = await profileKnobs(dir, env, n);
+    writeFileSync(join(bdir, "objects.json"), JSON.stringify(baselineObjects(dir, env, join(clusterDir, "kubeconfig"))));
+    baseline.upOneChange = await B("up, one claim changed", UP, expectUpdates);
   } finally {
-    await clusterDown({ dir: clusterDir }).catch((e) => log(`cluster down: ${e.message}`));
+    for (const d of [clusterDir, bclusterDir]) await clusterDown({ dir: d }).catch((e) => log(`cluster down: ${e.message}`));
   }
   rmSync(dir, { recursive: true, force: true });
 
