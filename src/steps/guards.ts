@@ -1,6 +1,6 @@
 // Guards: every object lands in the claim's workspace namespace and carries the ocdp labels;
 // cluster-scoped kinds and foreign namespaces are refused. Pure: one object in, one object (or a
-// refusal) out, so the Pulumi transforms can run the very same function.
+// refusal) out: the finishing step (./finish.ts) runs it wherever objects are finished.
 import { addLabels } from "./overlay";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

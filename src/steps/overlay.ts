@@ -1,6 +1,6 @@
 // The environment overlay: one pure transform per knob, each taking one object and returning a new one.
-// The offline render applies them to parsed objects; the Pulumi program applies the same functions to
-// the props of each child resource (transforms), so both executors produce the same objects.
+// They run in the finishing step (./finish.ts), the one function behind `ocdp render`, the Helm
+// post-renderer and a Directory stage's transformers, so both executors produce the same objects.
 import type { Overlay, Toleration } from "../config/types";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -13,8 +13,8 @@ export function restoreStringInputs(rc: { inputs: UserInput[] }, objects: KObjec
 }
 
 /**
- * The same for one object (in place): what the Pulumi transforms run on each child, so that a
- * Kustomize-only claim (kustomize.v2.Directory, no post-renderer) gets its string inputs back too.
+ * The same for one object (in place): what the finishing step runs on each object (./finish.ts), so
+ * that a Kustomize-only claim (kustomize.v2.Directory, no post-renderer) gets its string inputs back too.
  */
 export function restoreStringInputsIn(inputs: UserInput[], o: KObject): KObject {
   for (const input of inputs.filter((i) => i.type === "string")) {
