@@ -85,6 +85,16 @@ function read(file: string): string | undefined {
   }
 }
 
+/** A JSON entry; one that does not parse (damaged by hand) reads as absent. */
+function readJson<T>(file: string): T | undefined {
+  const text = read(file);
+  try {
+    return text === undefined ? undefined : (JSON.parse(text) as T);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where an entry lives: `<dir>/<first two hex>/<key>.<ext>` (bin/post-render.sh reads `.yaml` entries). */
 export function entryPath(dir: string, key: string, ext: "json" | "yaml" | "transformers.json"): string {
   return join(dir, key.slice(0, 2), `${key}.${ext}`);
@@ -97,26 +107,16 @@ export class RenderCache {
 
   /** A claim's final objects; an entry that does not parse (damaged) is a miss. */
   get(key: string): KObject[] | undefined {
-    const text = read(entryPath(this.dir, key, "json"));
-    let objects: KObject[] | undefined;
-    try {
-      objects = text === undefined ? undefined : (JSON.parse(text) as KObject[]);
-    } catch { /* damaged: a miss */ }
-    return this.counted(objects);
+    return this.counted(readJson<KObject[]>(entryPath(this.dir, key, "json")));
   }
 
   put(key: string, objects: KObject[]): void {
     this.write(entryPath(this.dir, key, "json"), JSON.stringify(objects));
   }
 
-  /** A Kustomize-only claim's finishing as stage transformers (steps/finishPatches), beside its objects. */
+  /** A Kustomize-only claim's finishing as stage transformers (steps/finishPatches), beside its objects; absent or damaged: the claim renders again. */
   getTransformers(key: string): string[] | undefined {
-    const text = read(entryPath(this.dir, key, "transformers.json"));
-    try {
-      return text === undefined ? undefined : (JSON.parse(text) as string[]);
-    } catch {
-      return undefined; // damaged: the claim renders again
-    }
+    return readJson<string[]>(entryPath(this.dir, key, "transformers.json"));
   }
 
   putTransformers(key: string, transformers: string[]): void {

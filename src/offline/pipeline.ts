@@ -111,6 +111,11 @@ export async function prepareClaim(rc: ResolvedClaim, ctx: RenderContext): Promi
   return { rc, key, postKey, stage: stage(rc, rendered) };
 }
 
+/** A claim the render cache had whole (its objects, and a Kustomize-only claim's stage transformers). */
+export function cachedClaim(p: Prepared): RenderedClaim {
+  return { claim: p.rc, objects: p.cached!, cached: true, stageTransformers: p.stageTransformers };
+}
+
 /** A prepared claim's final objects, cached under both keys (the post-render entry is what the post-renderer prints). */
 export function finishClaim(p: Prepared, objects: KObject[], ctx: RenderContext): RenderedClaim {
   if (p.postKey && !p.final) ctx.renderCache!.putText(p.postKey, dumpObjects(objects));
@@ -133,7 +138,7 @@ export function completeClaim(p: Prepared, built: KObject[], ctx: RenderContext)
 
 export async function renderClaim(rc: ResolvedClaim, ctx: RenderContext): Promise<RenderedClaim> {
   const p = await prepareClaim(rc, ctx);
-  if (p.cached) return { claim: rc, objects: p.cached, cached: true, stageTransformers: p.stageTransformers };
+  if (p.cached) return cachedClaim(p);
   if (p.final) return finishClaim(p, p.final, ctx);
   try {
     return completeClaim(p, await buildStage(rc, p.stage!.dir, ctx), ctx);

@@ -6,7 +6,7 @@ import type { ResolvedClaim } from "../catalog/resolve";
 import { RenderError } from "../config/errors";
 import { batches, kustomizeBatch } from "./batch";
 import type { KObject } from "../steps/objects";
-import { buildStage, completeClaim, finishClaim, type Prepared, prepareClaim, type RenderContext, type RenderedClaim } from "./pipeline";
+import { buildStage, cachedClaim, completeClaim, finishClaim, type Prepared, prepareClaim, type RenderContext, type RenderedClaim } from "./pipeline";
 
 export interface StackRender {
   rendered: RenderedClaim[];
@@ -42,7 +42,7 @@ export async function renderClaims(claims: ResolvedClaim[], ctx: RenderContext, 
   await mapPool(claims, parallel, async (rc) => {
     try {
       const p = await prepareClaim(rc, ctx);
-      if (p.cached) settle(rc, { claim: rc, objects: p.cached, cached: true, stageTransformers: p.stageTransformers });
+      if (p.cached) settle(rc, cachedClaim(p));
       else if (p.final) settle(rc, finishClaim(p, p.final, ctx));
       else staged.push(p);
     } catch (e) {

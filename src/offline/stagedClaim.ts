@@ -17,11 +17,12 @@ import { dumpObjects, parseObjects } from "../steps/objects";
 export interface StageManifest {
   claim: string;
   stack: string;
-  /** The claim's namespace: the one the provider gives objects that have none (depends-on names it). */
-  namespace: string;
-  inputs: UserInput[];
-  /** The finishing of every object (overlay, guard, apply annotations): the post-renderer prints final objects. */
-  finish: Omit<FinishContext, "inputs">;
+  /**
+   * Everything after kustomize (steps/finish afterKustomize): the claim's namespace (the one the provider
+   * gives objects that have none), its inputs, overlay, guard and apply options. The post-renderer prints
+   * final objects.
+   */
+  finish: FinishContext & { namespace: string; inputs: UserInput[] };
   presetPath: string;
   presetCommit?: string;
   /** The render cache the post-renderer shares with `ocdp render` (absent: no cache). */
@@ -86,7 +87,7 @@ export async function postRenderText(stageDir: string, helmOutput: string): Prom
     const parsed = parseObjects(built);
     // An empty render would let Helm/Pulumi plan the deletion of every object of the claim.
     if (parsed.length === 0) throw new Error(`claim ${manifest.claim}: kustomize build produced no objects`);
-    const r = afterKustomize({ ...manifest.finish, namespace: manifest.namespace, inputs: manifest.inputs }, parsed);
+    const r = afterKustomize(manifest.finish, parsed);
     // The program checked the same objects before registering anything; this holds if Helm in the provider differs.
     if (r.violations.length) throw new Error(`claim ${manifest.claim}: ${r.violations.join("; ")}`);
     const text = dumpObjects(r.objects);

@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { kubeconfigPath } from "../config/kubeconfig";
 import type { RegistryCredential, StackConfig } from "../config/types";
+import { isVolumeClaim } from "../steps/applyAnnotations";
 import { type Endpoint, internalAddresses, userEndpoints } from "../steps/endpoints";
 import type { RenderContext, RenderedClaim } from "../offline/pipeline";
 import type { WorkspaceQuota } from "../steps/usage/quota";
@@ -68,7 +69,7 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], quot
       digest,
       ...(rc.helm
         ? { postRenderer: postRenderer(stage) }
-        : { stageDir: stage, retainVolumes: objects.some((o) => o.kind === "PersistentVolumeClaim" && o.apiVersion === "v1") }),
+        : { stageDir: stage, retainVolumes: objects.some(isVolumeClaim) }),
       dependsOn: [...crds, namespaces.get(rc.namespace)!, ...(secretsIn.get(rc.namespace) ?? []), ...(quotaIn.has(rc.namespace) ? [quotaIn.get(rc.namespace)!] : [])],
     }, { provider });
     return { rc, digest, component };

@@ -14,8 +14,7 @@ import { writeStagedClaim } from "../offline/stagedClaim";
 export function stageClaim(rc: ResolvedClaim, stageRoot: string, cacheDir: string, transformers?: string[]): string {
   if (!rc.helm && !transformers) throw new Error(`claim ${rc.claim.name}: a Kustomize-only claim is staged with its finishing transformers`);
   return writeStagedClaim(stageRoot, {
-    claim: rc.claim.name, stack: rc.stack, namespace: rc.namespace, inputs: rc.inputs, presetPath: rc.preset.path,
-    finish: (({ overlay, guard, apply }) => ({ overlay, guard, apply }))(finishContext(rc)),
+    claim: rc.claim.name, stack: rc.stack, presetPath: rc.preset.path, finish: finishContext(rc),
     ...(rc.preset.commit ? { presetCommit: rc.preset.commit } : {}), cacheDir: resolve(cacheDir), stageKey: stageKey(rc),
   }, (dir) => (rc.helm ? writeStageFiles(rc, dir, true) : writeStageFiles(rc, dir, false, transformers)));
 }

@@ -16,12 +16,15 @@ export const TIMEOUT_SECONDS = "pulumi.com/timeoutSeconds";
 export const RESOURCE_POLICY = "helm.sh/resource-policy";
 export const PATCH_FORCE = "pulumi.com/patchForce";
 
+/** A PersistentVolumeClaim of the core group (a custom kind of the same name is not one). */
+export const isVolumeClaim = (o: KObject) => o.kind === "PersistentVolumeClaim" && o.apiVersion === "v1";
+
 /** The object with its apply annotations (a copy when any is added): the stack's settings win over the preset's. */
 export function applyAnnotations(o: KObject, opts: ApplyOptions): KObject {
   const add: Record<string, string> = {};
   if (opts.skipAwaitKinds?.includes(o.kind)) add[SKIP_AWAIT] = "true";
   if (opts.timeoutSeconds) add[TIMEOUT_SECONDS] = String(opts.timeoutSeconds);
-  if (o.kind === "PersistentVolumeClaim" && o.apiVersion === "v1") Object.assign(add, { [RESOURCE_POLICY]: "keep", [PATCH_FORCE]: "true" });
+  if (isVolumeClaim(o)) Object.assign(add, { [RESOURCE_POLICY]: "keep", [PATCH_FORCE]: "true" });
   if (Object.keys(add).length === 0) return o;
   return { ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), ...add } } };
 }

@@ -55,7 +55,7 @@ describe("the Pulumi program on the local stack (mocks)", () => {
     const stage = args[1];
     const manifest = JSON.parse(readFileSync(join(stage, "manifest.json"), "utf8"));
     assert.equal(manifest.claim, "cs-alice");
-    assert.ok(manifest.inputs.some((i: { name: string }) => i.name === "gpu.count"));
+    assert.ok(manifest.finish.inputs.some((i: { name: string }) => i.name === "gpu.count"));
     const testOut = readFileSync(join(ROOT, "presets/tests/kustomize/code-server-k3s-hami/rendered.yaml"), "utf8");
     const helmOut = testOut.replaceAll("ws-test", "ws-team-a");
     // From a folder with no Pulumi.yaml above it: loading the stack would fail here.
