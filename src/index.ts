@@ -7,10 +7,12 @@ import { formatIssues, RenderError, ValidationError } from "./config/errors";
 import { mergeAccess } from "./config/access";
 import { findProjectRoot, fromConfigValues, loadProject } from "./config/load";
 import { deployStack } from "./pulumi/stack";
+import { plainStackTraces } from "./pulumi/stackTraces";
 import { RenderCache } from "./offline/cache";
 import { planStack } from "./offline/plan";
 
 export = async () => {
+  plainStackTraces();
   const stack = pulumi.getStack();
   const cfg = new pulumi.Config("ocdp");
   const project = loadProject(findProjectRoot(process.cwd()));
