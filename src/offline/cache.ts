@@ -67,14 +67,15 @@ export function renderKey(rc: ResolvedClaim, chartDigest: string | undefined): s
 /**
  * The key of a post-render: a stage and Helm's output -> the claim's final objects. Both executors compute it
  * the same way: `ocdp render` after its `helm template`, `ocdp post-render --stage` (and its shell front,
- * bin/post-render.sh, with sha256sum) from the stage and stdin. So an entry one writes serves the other
- * whenever the provider's Helm gives the same text. Trailing newlines do not count: the provider's Helm
- * ends its output without the one the CLI's `helm template` prints (measured on the same chart and
- * values; nothing else differs), and a shell's `$(cat)` drops them.
+ * bin/post-render.sh, with one sha256sum over a here-document) from the stage and stdin. So an entry one
+ * writes serves the other whenever the provider's Helm gives the same text. Trailing newlines do not count
+ * (the output is hashed without them, plus the one newline a here-document ends with): the provider's Helm
+ * ends its output without the one the CLI's `helm template` prints (measured on the same chart and values;
+ * nothing else differs), and a shell's `$(cat)` drops them. The stage key stays readable in the key, so
+ * the front needs no second hash.
  */
 export function postRenderKey(stage: string, helmOutput: string): string {
-  const input = createHash("sha256").update(helmOutput.replace(/\n+$/, "")).digest("hex");
-  return createHash("sha256").update(`post-render\n${stage}\n${input}`).digest("hex");
+  return `${stage}-${createHash("sha256").update(`${helmOutput.replace(/\n+$/, "")}\n`).digest("hex")}`;
 }
 
 function read(file: string): string | undefined {

@@ -46,8 +46,9 @@ export function writeStagedClaim(root: string, manifest: StageManifest, write: (
   write(tmp);
   writeFileSync(join(tmp, "manifest.json"), JSON.stringify(manifest, null, 2));
   // What bin/post-render.sh needs to find a cache entry with no JSON parser: the manifest's key and cache.
-  writeFileSync(join(tmp, "stage-key"), manifest.stageKey);
-  if (manifest.cacheDir) writeFileSync(join(tmp, "cache-dir"), manifest.cacheDir);
+  // One line each: the front reads them with the shell's own `read`.
+  writeFileSync(join(tmp, "stage-key"), `${manifest.stageKey}\n`);
+  if (manifest.cacheDir) writeFileSync(join(tmp, "cache-dir"), `${manifest.cacheDir}\n`);
   const h = createHash("sha256");
   for (const f of [...FILES, "manifest.json"]) h.update(f).update("\0").update(readFileSync(join(tmp, f))).update("\0");
   const dir = join(parent, `${manifest.claim}-${h.digest("hex").slice(0, 16)}`);

@@ -101,7 +101,7 @@ describe("render cache", () => {
     assert.equal(postRenderKey("s", `${doc}\n\n`), postRenderKey("s", doc));
     assert.notEqual(postRenderKey("s", doc.replace("name: a", "name: b")), postRenderKey("s", doc));
     assert.notEqual(postRenderKey("t", doc), postRenderKey("s", doc), "another stage");
-    assert.match(postRenderKey("s", doc), /^[0-9a-f]{64}$/);
+    assert.match(postRenderKey("s", doc), /^s-[0-9a-f]{64}$/, "the stage key, then the hash of Helm's text");
   });
 
   it("the post-renderer's shell front prints a hit with no Node start, the same bytes, and hands anything else to Node", async () => {
@@ -116,6 +116,9 @@ describe("render cache", () => {
     const hit = front(helmOutput.replace(/\n+$/, ""), "/bin/false");
     assert.equal(hit.status, 0, `a hit must not need Node: ${hit.stderr}`);
     assert.equal(hit.stdout, viaNode.stdout);
+    // A stage written when its key file ended without a newline is still served by the front.
+    writeFileSync(join(stage, "stage-key"), readFileSync(join(stage, "stage-key"), "utf8").trimEnd());
+    assert.equal(front(helmOutput, "/bin/false").stdout, viaNode.stdout, "a key file without its newline");
     const changed = helmOutput.replace("cs-alice", "cs-other");
     assert.notEqual(front(changed, "/bin/false").status, 0, "a miss goes to Node (here /bin/false: a failure)");
     const miss = front(changed, process.execPath);
