@@ -2,27 +2,15 @@
 // They run in the finishing step (./finish.ts), the one function behind `ocdp render`, the Helm
 // post-renderer and a Directory stage's transformers, so both executors produce the same objects.
 import type { Overlay, Toleration } from "../config/types";
+import { podTemplateOf } from "./pods";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type ObjectTransform = (o: Obj) => Obj;
 
-/** Where the pod spec sits in each workload kind. */
-const POD_SPEC_PATH: Record<string, string[]> = {
-  Pod: ["spec"],
-  Deployment: ["spec", "template", "spec"],
-  StatefulSet: ["spec", "template", "spec"],
-  DaemonSet: ["spec", "template", "spec"],
-  ReplicaSet: ["spec", "template", "spec"],
-  Job: ["spec", "template", "spec"],
-  CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
-};
-
+/** The pod spec of a kind that makes pods (./pods.ts: the one table of where each kind keeps it). */
 export function podSpecOf(o: Obj): Obj | undefined {
-  const path = POD_SPEC_PATH[o?.kind];
-  if (!path) return undefined;
-  let cur: Obj | undefined = o;
-  for (const k of path) cur = cur?.[k];
-  return cur && typeof cur === "object" ? cur : undefined;
+  const spec = podTemplateOf(o)?.spec;
+  return spec && typeof spec === "object" ? spec : undefined;
 }
 
 /** Copies `o`, then lets `edit` change the copy's pod spec (when it has one). */
@@ -128,12 +116,8 @@ export function addLabels(labels: Record<string, string>): ObjectTransform {
     if (!o?.metadata) return o;
     const copy = structuredClone(o);
     copy.metadata.labels = { ...(copy.metadata.labels ?? {}), ...labels };
-    const path = POD_SPEC_PATH[copy.kind];
-    if (path && path.length > 1) {
-      let tmpl: Obj | undefined = copy;
-      for (const k of path.slice(0, -1)) tmpl = tmpl?.[k];
-      if (tmpl) tmpl.metadata = { ...(tmpl.metadata ?? {}), labels: { ...(tmpl.metadata?.labels ?? {}), ...labels } };
-    }
+    const tmpl = podTemplateOf(copy);
+    if (tmpl && tmpl !== copy) tmpl.metadata = { ...(tmpl.metadata ?? {}), labels: { ...(tmpl.metadata?.labels ?? {}), ...labels } };
     return copy;
   };
 }

@@ -1,26 +1,43 @@
 // Where a workload keeps its pods: the pod template of each kind that makes pods, and how many. One
-// place for the steps that read pod specs (usage counts their resources, depends-on what they mount).
+// place for the steps that read or edit pod specs (usage counts their resources, depends-on what they
+// mount, the overlay edits them).
 import type { KObject } from "./objects";
 
 export type PodSpec = Record<string, unknown>;
 export interface PodTemplate { spec?: PodSpec; replicas: number }
 
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Spec = { template?: { spec?: PodSpec }; replicas?: number; parallelism?: number; jobTemplate?: { spec?: Spec } };
-const replicated = (s?: Spec): PodTemplate => ({ spec: s?.template?.spec, replicas: s?.replicas ?? 1 });
 
-const POD_KINDS: Record<string, (s?: Spec) => PodTemplate> = {
-  Pod: (s) => ({ spec: s as PodSpec | undefined, replicas: 1 }),
-  Deployment: replicated,
-  ReplicaSet: replicated,
-  StatefulSet: replicated,
-  ReplicationController: replicated,
+/** Per kind: the path to its pod template (the object whose `spec` is the pod spec; a Pod is its own), and how many pods. */
+const POD_KINDS: Record<string, { template: string[]; replicas: (s?: Spec) => number }> = {
+  Pod: { template: [], replicas: () => 1 },
+  Deployment: { template: ["spec", "template"], replicas: (s) => s?.replicas ?? 1 },
+  ReplicaSet: { template: ["spec", "template"], replicas: (s) => s?.replicas ?? 1 },
+  StatefulSet: { template: ["spec", "template"], replicas: (s) => s?.replicas ?? 1 },
+  ReplicationController: { template: ["spec", "template"], replicas: (s) => s?.replicas ?? 1 },
   // A DaemonSet counts once: offline there are no nodes to multiply by.
-  DaemonSet: (s) => ({ spec: s?.template?.spec, replicas: 1 }),
-  Job: (s) => ({ spec: s?.template?.spec, replicas: s?.parallelism ?? 1 }),
-  CronJob: (s) => ({ spec: s?.jobTemplate?.spec?.template?.spec, replicas: s?.jobTemplate?.spec?.parallelism ?? 1 }),
+  DaemonSet: { template: ["spec", "template"], replicas: () => 1 },
+  Job: { template: ["spec", "template"], replicas: (s) => s?.parallelism ?? 1 },
+  CronJob: { template: ["spec", "jobTemplate", "spec", "template"], replicas: (s) => s?.jobTemplate?.spec?.parallelism ?? 1 },
 };
 
-/** The pod template of an object whose kind makes pods (by kind alone), else undefined. */
+/**
+ * The pod template of an object whose kind makes pods (by kind alone): the very object inside `o` (so a
+ * step editing a copy edits it in place) whose `spec` is the pod spec and whose `metadata` labels the
+ * pods; a Pod is its own. Undefined for other kinds and where the path is missing.
+ */
+export function podTemplateOf(o: Obj): Obj | undefined {
+  const kind = POD_KINDS[o?.kind];
+  if (!kind) return undefined;
+  let cur: Obj | undefined = o;
+  for (const k of kind.template) cur = cur?.[k];
+  return cur && typeof cur === "object" ? cur : undefined;
+}
+
+/** The pod spec and pod count of an object whose kind makes pods, else undefined. */
 export function podTemplate(o: KObject): PodTemplate | undefined {
-  return POD_KINDS[o.kind]?.(o.spec as Spec | undefined);
+  const kind = POD_KINDS[o.kind];
+  if (!kind) return undefined;
+  return { spec: podTemplateOf(o)?.spec as PodSpec | undefined, replicas: kind.replicas(o.spec as Spec | undefined) };
 }

@@ -12,6 +12,7 @@ const deployment = (limits: Record<string, unknown> = {}) => ({
     initContainers: [{ name: "i", image: "ghcr.io/org/init:1" }],
   } } },
 });
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const service = (type?: string) => ({ apiVersion: "v1", kind: "Service", metadata: { name: "s" }, spec: { type, ports: [{ port: 80, nodePort: 30001 }] } });
 
 describe("environment overlay knobs", () => {
@@ -61,6 +62,35 @@ describe("environment overlay knobs", () => {
     assert.equal(d.metadata.labels.site, "lab");
     assert.equal(d.spec.template.metadata.labels.site, "lab");
     assert.deepEqual(d.spec.selector.matchLabels, { app: "x" });
+  });
+  // The kinds that make pods come from one table (steps/pods.ts), the one usage counts GPUs with: a
+  // ReplicationController's pods were counted against the budget but missed the overlay before.
+  for (const { kind, template } of [
+    { kind: "Pod", template: (o: Obj) => o },
+    { kind: "ReplicationController", template: (o: Obj) => o.spec.template },
+    { kind: "StatefulSet", template: (o: Obj) => o.spec.template },
+    { kind: "DaemonSet", template: (o: Obj) => o.spec.template },
+    { kind: "Job", template: (o: Obj) => o.spec.template },
+    { kind: "CronJob", template: (o: Obj) => o.spec.jobTemplate.spec.template },
+  ]) {
+    it(`every knob reaches a ${kind}'s pods`, () => {
+      const d = deployment({ "nvidia.com/gpu": 1 });
+      const o = kind === "Pod" ? { apiVersion: "v1", kind, metadata: { name: "p" }, spec: d.spec.template.spec }
+        : kind === "CronJob" ? { apiVersion: "batch/v1", kind, metadata: { name: "c" }, spec: { jobTemplate: { spec: { template: d.spec.template } } } }
+          : { ...d, kind };
+      const out = applyOverlay(o, { registry: "r.io", gpuRuntimeClass: "nvidia", labels: { site: "lab" }, imagePullSecrets: ["p"], nodeSelector: { n: "1" } });
+      const t = template(out);
+      assert.equal(t.spec.containers[0].image, "r.io/vllm/vllm-openai:v1");
+      assert.equal(t.spec.runtimeClassName, "nvidia");
+      assert.deepEqual(t.spec.imagePullSecrets, [{ name: "p" }]);
+      assert.deepEqual(t.spec.nodeSelector, { n: "1" });
+      assert.equal(t.metadata.labels.site, "lab");
+      assert.equal(out.metadata.labels.site, "lab");
+    });
+  }
+  it("a custom kind with no pods is left alone", () => {
+    const cr = { apiVersion: "ocdp.io/v1alpha1", kind: "Workload", metadata: { name: "w" }, spec: { template: { spec: { containers: [{ image: "a" }] } } } };
+    assert.deepEqual(applyOverlay(cr, { registry: "r.io", nodeSelector: { n: "1" } }), cr);
   });
   it("knobs are pure: the input object is never changed", () => {
     const d = deployment({ "nvidia.com/gpu": 1 });
