@@ -134,21 +134,19 @@ export function stateOf(cwd, env, project, stack, n) {
   const text = execFileSync(PULUMI, ["stack", "export", "--stack", stack], { cwd, env, maxBuffer: 1 << 30, encoding: "utf8" });
   const resources = JSON.parse(text).deployment?.resources ?? [];
   const byType = {};
+  // What the bytes are, over every resource: each field of a resource state, and of the live objects' metadata.
+  const fields = {};
+  const metadata = {};
   for (const r of resources) {
     const t = (byType[r.type] ??= { count: 0, bytes: 0, inputs: 0, outputs: 0 });
     t.count++;
     t.bytes += JSON.stringify(r).length;
     t.inputs += JSON.stringify(r.inputs ?? {}).length;
     t.outputs += JSON.stringify(r.outputs ?? {}).length;
-  }
-  // What the bytes are, over every resource: each field of a resource state, and of the live objects' metadata.
-  const perClaim = (m) => Object.fromEntries(Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +(v / 1024 / n).toFixed(2)]));
-  const fields = {};
-  const metadata = {};
-  for (const r of resources) {
     for (const [k, v] of Object.entries(r)) fields[k] = (fields[k] ?? 0) + JSON.stringify(v).length;
     for (const [k, v] of Object.entries(r.outputs?.metadata ?? {})) metadata[k] = (metadata[k] ?? 0) + JSON.stringify(v).length;
   }
+  const perClaim = (m) => Object.fromEntries(Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +(v / 1024 / n).toFixed(2)]));
   const d = resources.find((r) => r.type === "kubernetes:apps/v1:Deployment");
   const bytes = checkpointFile(env.PULUMI_BACKEND_URL.replace(/^file:\/\//, ""), project, stack);
   return {

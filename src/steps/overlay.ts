@@ -8,7 +8,7 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 export type ObjectTransform = (o: Obj) => Obj;
 
 /** The pod spec of a kind that makes pods (./pods.ts: the one table of where each kind keeps it). */
-export function podSpecOf(o: Obj): Obj | undefined {
+function podSpecOf(o: Obj): Obj | undefined {
   const spec = podTemplateOf(o)?.spec;
   return spec && typeof spec === "object" ? spec : undefined;
 }

@@ -9,16 +9,20 @@ export interface PodTemplate { spec?: PodSpec; replicas: number }
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Spec = { template?: { spec?: PodSpec }; replicas?: number; parallelism?: number; jobTemplate?: { spec?: Spec } };
 
+type PodKind = { template: string[]; replicas: (s?: Spec) => number };
+const TEMPLATE = ["spec", "template"];
+const replicated: PodKind = { template: TEMPLATE, replicas: (s) => s?.replicas ?? 1 };
+
 /** Per kind: the path to its pod template (the object whose `spec` is the pod spec; a Pod is its own), and how many pods. */
-const POD_KINDS: Record<string, { template: string[]; replicas: (s?: Spec) => number }> = {
+const POD_KINDS: Record<string, PodKind> = {
   Pod: { template: [], replicas: () => 1 },
-  Deployment: { template: ["spec", "template"], replicas: (s) => s?.replicas ?? 1 },
-  ReplicaSet: { template: ["spec", "template"], replicas: (s) => s?.replicas ?? 1 },
-  StatefulSet: { template: ["spec", "template"], replicas: (s) => s?.replicas ?? 1 },
-  ReplicationController: { template: ["spec", "template"], replicas: (s) => s?.replicas ?? 1 },
+  Deployment: replicated,
+  ReplicaSet: replicated,
+  StatefulSet: replicated,
+  ReplicationController: replicated,
   // A DaemonSet counts once: offline there are no nodes to multiply by.
-  DaemonSet: { template: ["spec", "template"], replicas: () => 1 },
-  Job: { template: ["spec", "template"], replicas: (s) => s?.parallelism ?? 1 },
+  DaemonSet: { template: TEMPLATE, replicas: () => 1 },
+  Job: { template: TEMPLATE, replicas: (s) => s?.parallelism ?? 1 },
   CronJob: { template: ["spec", "jobTemplate", "spec", "template"], replicas: (s) => s?.jobTemplate?.spec?.parallelism ?? 1 },
 };
 
