@@ -1,11 +1,13 @@
-// The Pulumi program, thin: load the stack's config with the CLI's loader, resolve and validate every
+// The Pulumi program, thin: load the stack's config with the CLI's loader (proven equal to Pulumi's reading), resolve and validate every
 // claim and render it offline (digest, and proof the render works) before a single resource is
 // registered, then deploy. Any problem: one report, nothing registered, so nothing can be deleted.
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CREDENTIALS_KEY, parseCredentials, referencedPullSecrets } from "./config/credentials";
 import { formatIssues, RenderError, ValidationError } from "./config/errors";
-import { mergeAccess } from "./config/access";
-import { findProjectRoot, fromConfigValues, loadProject } from "./config/load";
+import { findProjectRoot, fromConfigValues, loadProject, loadStackConfig, stackFile, stackValuesOf } from "./config/load";
+import { readingDifferences } from "./config/sameReading";
 import { deployStack } from "./pulumi/stack";
 import { plainStackTraces } from "./pulumi/stackTraces";
 import { RenderCache } from "./offline/cache";
@@ -15,16 +17,20 @@ export = async () => {
   plainStackTraces();
   const stack = pulumi.getStack();
   const cfg = new pulumi.Config("ocdp");
-  const project = loadProject(findProjectRoot(process.cwd()));
-  const cacheDir = process.env.OCDP_CACHE_DIR ?? `${project.root}/.ocdp/cache`;
-  const ctx = { projectRoot: project.root, cacheDir, renderCache: new RenderCache(`${cacheDir}/render`) };
   try {
-    const keys = Object.keys(pulumi.runtime.allConfig()).filter((k) => k.startsWith("ocdp:")).map((k) => k.slice("ocdp:".length));
-    const config = fromConfigValues(stack, {
-      templates: cfg.getObject("templates"), cluster: cfg.getObject("cluster"), policy: cfg.getObject("policy"), claims: cfg.getObject("claims"),
-      // Pulumi hands over the stack's ocdp:access in place of the project's; the directory is their union.
-      access: mergeAccess(project.config.access, cfg.getObject("access")),
-    }, keys);
+    const project = loadProject(findProjectRoot(process.cwd()));
+    const cacheDir = process.env.OCDP_CACHE_DIR ?? `${project.root}/.ocdp/cache`;
+    const ctx = { projectRoot: project.root, cacheDir, renderCache: new RenderCache(`${cacheDir}/render`) };
+    // One reading: the stack file through ocdp's strict loader (what the gate, diff and render judged),
+    // proven equal to the config Pulumi handed this program, key by key; any difference refuses the run.
+    const fileConfig = loadStackConfig(project, stack);
+    const rel = relative(project.root, stackFile(project, stack));
+    const differ = readingDifferences(fileConfig, pulumi.runtime.allConfig());
+    if (differ.length) {
+      throw new ValidationError(differ.map((d) => ({ stack, field: rel, rule: `${d} (run Pulumi with the stack file itself; see README "Pull requests")` })));
+    }
+    const values = stackValuesOf(project, readFileSync(stackFile(project, stack)), rel);
+    const config = fromConfigValues(stack, values);
     // Secret config is read raw (Config.get would warn) and checked without echoing a value.
     const creds = parseCredentials(stack, pulumi.runtime.getConfig(`ocdp:${CREDENTIALS_KEY}`), referencedPullSecrets(config.policy));
     const plan = await planStack(config, ctx).catch((e) => {

@@ -52,7 +52,7 @@ export function writeStack(dir: string, base: string, name: string, claims: unkn
     w.users = [...new Set([...(w.users ?? []), c.owner.user])];
   }
   doc.config = { ...doc.config, "ocdp:claims": claims, "ocdp:access": access, ...extra };
-  writeFileSync(join(dir, "stacks", `Pulumi.${name}.yaml`), yaml.dump(doc));
+  writeFileSync(join(dir, "stacks", `Pulumi.${name}.yaml`), yaml.dump(doc, { noRefs: true }));
 }
 
 export interface Run {

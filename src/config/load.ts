@@ -1,16 +1,16 @@
 // Reads Pulumi.yaml and stacks/Pulumi.<stack>.yaml the way Pulumi does (project config under `config:`
-// with `value:`, stack config overriding it) and checks them against the schemas. The Pulumi program
-// hands in the values from `pulumi.Config` instead of files: see `fromConfigValues`.
-import { existsSync, readFileSync } from "node:fs";
+// with `value:`, stack config overriding it), through the one strict reader (configFile.ts), and checks
+// them against the schemas. The Pulumi program reads the same files and proves Pulumi read them alike.
+import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { IssueList, shown, UsageError, ValidationError } from "./errors";
 import { checkDirectory, mergeAccess } from "./access";
+import { type ConfigValues, effectiveConfig, KNOWN_KEYS, NS, type ProjectFile, readProjectFile, readStackFile } from "./configFile";
 import { accessSchema, claimSchema, clusterSchema, policySchema, templateSchema } from "./schema";
 import type { Access, Claim, Cluster, Policy, StackConfig, Template } from "./types";
 import { check } from "./validate";
-import { parseConfigYaml } from "./yamlFile";
 
-export const NS = "ocdp";
+export { KNOWN_KEYS, NS };
 
 export interface Project {
   root: string;
@@ -18,6 +18,8 @@ export interface Project {
   stackConfigDir: string;
   /** Project-level config values (`ocdp:templates` etc.), keys without the namespace. */
   config: Record<string, unknown>;
+  /** Pulumi.yaml as read: full keys, and the other namespaces' keys an admin allows. */
+  file: ProjectFile;
 }
 
 /** The nearest directory at or above `from` that holds Pulumi.yaml. */
@@ -31,64 +33,58 @@ export function findProjectRoot(from = process.cwd()): string {
   }
 }
 
-function readYaml(path: string): unknown {
-  return parseYamlText(readFileSync(path, "utf8"), path);
-}
-
-/** A config document's text; `where` names it in the error. */
-export function parseYamlText(text: string, where: string): unknown {
-  try {
-    return parseConfigYaml(text);
-  } catch (e) {
-    throw new ValidationError([{ field: where, rule: `not valid YAML: ${(e as Error).message.split("\n")[0]}` }]);
-  }
-}
-
-/** `ocdp:key` entries of a Pulumi config block, unwrapping project-level `{ value: ... }`. */
-function ocdpKeys(block: unknown, project: boolean): Record<string, unknown> {
+/** `ocdp:key` entries of full-key config, keys without the namespace. */
+function ocdpKeys(config: ConfigValues): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (!block || typeof block !== "object") return out;
-  for (const [k, v] of Object.entries(block as Record<string, unknown>)) {
-    if (!k.startsWith(`${NS}:`)) continue;
-    const unwrapped = project && v && typeof v === "object" && !Array.isArray(v) && "value" in v ? (v as { value: unknown }).value : v;
-    out[k.slice(NS.length + 1)] = unwrapped;
-  }
+  for (const [k, v] of Object.entries(config)) if (k.startsWith(`${NS}:`)) out[k.slice(NS.length + 1)] = v;
   return out;
 }
 
 export function loadProject(root = findProjectRoot()): Project {
-  return projectOf(root, readYaml(join(root, "Pulumi.yaml")));
+  return projectOf(root, readFileSync(join(root, "Pulumi.yaml")), "Pulumi.yaml");
 }
 
-/** The project described by a parsed Pulumi.yaml. */
-export function projectOf(root: string, parsed: unknown): Project {
-  const doc = parsed as Record<string, unknown>;
-  return {
-    root,
-    name: String(doc?.name ?? NS),
-    stackConfigDir: String(doc?.stackConfigDir ?? "."),
-    config: ocdpKeys(doc?.config, true),
-  };
+/** The project described by Pulumi.yaml's bytes (or text); `where` names it in errors. */
+export function projectOf(root: string, input: string | Uint8Array, where = "Pulumi.yaml"): Project {
+  const file = readProjectFile(input, where);
+  return { root, name: file.name, stackConfigDir: file.stackConfigDir, config: ocdpKeys(file.config), file };
 }
 
 export function stackFile(project: Project, stack: string): string {
   return join(project.root, project.stackConfigDir, `Pulumi.${stack}.yaml`);
 }
 
-/** Raw `ocdp:*` values of a stack: the project's, overridden by the stack file's. */
-export function loadStackValues(project: Project, stack: string): Record<string, unknown> {
-  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) throw new ValidationError([{ field: "--stack", rule: `not a stack name: ${shown(stack)}` }]);
+/** What Pulumi and a stack name may be: the gate and every command refuse anything else. */
+export const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
+/** A stack file's bytes; a symlink is refused (git stores its target, Pulumi would follow it). */
+function readStackBytes(project: Project, stack: string): Buffer {
+  if (!STACK_NAME.test(stack)) throw new ValidationError([{ field: "--stack", rule: `not a stack name: ${shown(stack)}` }]);
   const file = stackFile(project, stack);
-  if (!existsSync(file)) throw new ValidationError([{ stack, field: "--stack", rule: `no such stack: ${relative(project.root, file)} does not exist` }]);
-  return stackValuesOf(project, readYaml(file));
+  const rel = relative(project.root, file);
+  if (!existsSync(file)) throw new ValidationError([{ stack, field: "--stack", rule: `no such stack: ${rel} does not exist` }]);
+  if (lstatSync(file).isSymbolicLink()) throw new ValidationError([{ stack, field: rel, rule: "a stack file must be a regular file, not a symlink" }]);
+  return readFileSync(file);
 }
 
-/** Raw `ocdp:*` values from a parsed stack file: the project's, overridden by the stack's, access a union. */
-export function stackValuesOf(project: Project, parsed: unknown): Record<string, unknown> {
-  const doc = parsed as Record<string, unknown>;
-  const own = ocdpKeys(doc?.config, false);
+/** Every config key of a stack, full keys, as Pulumi hands them to the program (project's, then the stack's). */
+export function loadStackConfig(project: Project, stack: string): ConfigValues {
+  const rel = relative(project.root, stackFile(project, stack));
+  return effectiveConfig(project.file, readStackFile(readStackBytes(project, stack), rel, project.file.allowedKeys));
+}
+
+/** Raw `ocdp:*` values of a stack: the project's, overridden by the stack file's. */
+export function loadStackValues(project: Project, stack: string): Record<string, unknown> {
+  const rel = relative(project.root, stackFile(project, stack));
+  return stackValuesOf(project, readStackBytes(project, stack), rel);
+}
+
+/** Raw `ocdp:*` values from a stack file's bytes: the project's, overridden by the stack's, access a union. */
+export function stackValuesOf(project: Project, input: string | Uint8Array, where: string): Record<string, unknown> {
+  const own = ocdpKeys(readStackFile(input, where, project.file.allowedKeys));
   const merged = { ...project.config, ...own };
   if ("access" in own) merged.access = mergeAccess(project.config.access, own.access);
+  delete merged.allowedConfigKeys;
   return merged;
 }
 
@@ -99,11 +95,6 @@ function templateList(raw: unknown): unknown[] {
   return [];
 }
 
-/**
- * Every `ocdp:` key a stack may set. Anything else is refused rather than ignored: a misspelt
- * `ocdp:claim` read as "no claims" would let `pulumi up` delete every workload of the stack.
- */
-export const KNOWN_KEYS = ["templates", "cluster", "policy", "access", "claims", "kubeconfig", "registryCredentials"];
 
 /**
  * Checks the shapes of templates, cluster, policy and claims; every problem reported at once. `keys`:

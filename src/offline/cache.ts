@@ -1,37 +1,19 @@
 // Content-addressed render cache: a claim's final objects keyed by everything they depend on (chart
-// bytes, static values, preset tree content or commit, claim values, overlay, tool versions). Entries
+// bytes, static values, preset tree content with its symlinks (treeHash.ts) or commit, claim values, overlay, tool versions). Entries
 // are written to a temporary file and renamed, so a reader never sees a partial entry; old entries
 // are evicted beyond a bound.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import type { ResolvedClaim } from "../catalog/resolve";
 import type { KObject } from "../steps/objects";
+import { treeHash } from "../catalog/sources/treeHash";
+
+export { treeHash };
 
 /** Bumped when the pipeline's own logic changes what a render produces. */
-const PIPELINE_VERSION = "4";
+const PIPELINE_VERSION = "5";
 const TOOLS = "helm-3.18.6+kustomize-5.6.0";
-const treeHashes = new Map<string, string>();
-
-/** Hash of every file under `dir` (paths and bytes), memoised per process. */
-export function treeHash(dir: string): string {
-  const known = treeHashes.get(dir);
-  if (known) return known;
-  const h = createHash("sha256");
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (e.name === ".git") continue;
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) h.update(relative(dir, p)).update("\0").update(readFileSync(p)).update("\0");
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  const out = h.digest("hex");
-  treeHashes.set(dir, out);
-  return out;
-}
-
 /**
  * JSON with every object's keys sorted: a claim's values arrive in the YAML file's order through the CLI
  * and sorted through Pulumi's config, and both must find the same entries.

@@ -9,6 +9,7 @@ import { afterKustomize, type FinishContext } from "../steps/finish";
 import { finishTransformers } from "../steps/finishPatches";
 import type { GuardContext } from "../steps/guards";
 import { postRenderKey, type RenderCache, renderKey, stageKey } from "./cache";
+import { treeHash } from "../catalog/sources/treeHash";
 import { chartSource, helmTemplate } from "./helm";
 import { kustomizeBuild } from "./kustomize";
 import { dumpObjects, type KObject, parseObjects } from "../steps/objects";
@@ -98,7 +99,14 @@ export async function prepareClaim(rc: ResolvedClaim, ctx: RenderContext): Promi
     throw new RenderError({ stack: rc.stack, claim: rc.claim.name, template: rc.template.id, field: "source.chart" }, "helm pull", (e as Error).message);
   }
   const cache = ctx.renderCache;
-  const key = cache ? renderKey(rc, chart?.digest) : undefined;
+  let key: string | undefined;
+  try {
+    // Always walked (memoised), cache or not: a symlink out of the preset tree is refused either way.
+    if (!rc.preset.commit) treeHash(rc.preset.root);
+    key = cache ? renderKey(rc, chart?.digest) : undefined;
+  } catch (e) {
+    throw new RenderError(where(rc), "reading the preset tree", (e as Error).message);
+  }
   const cached = key ? cache!.get(key) : undefined;
   // A Kustomize-only claim needs its stage transformers too; without them it renders again.
   const stageTransformers = cached && !rc.helm ? cache!.getTransformers(key!) : undefined;

@@ -24,7 +24,7 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
   let registry: ChartServer;
   let stackDoc: Obj;
   const get = (args: string[]) => JSON.parse(kubectl(kubeconfig, [...args, "-o", "json"]).out);
-  const writeStack = () => writeFileSync(join(dir, "stacks", `Pulumi.${STACK}.yaml`), yaml.dump(stackDoc));
+  const writeStack = () => writeFileSync(join(dir, "stacks", `Pulumi.${STACK}.yaml`), yaml.dump(stackDoc, { noRefs: true }));
   const claims = () => stackDoc.config["ocdp:claims"] as Obj[];
   const up = async () => {
     const r = await pulumi(dir, env, ["up", "--yes", "--skip-preview", "--stack", STACK]);

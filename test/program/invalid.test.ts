@@ -28,7 +28,21 @@ describe("the Pulumi program with invalid claims (mocks)", () => {
       delete c["ocdp:claims"];
     });
     const program = require("../../src/index") as () => Promise<unknown>;
-    await assert.rejects(program(), (e: Error) => pulumi.RunError.isInstance(e) && /stack local, field ocdp:claim: unknown key/.test(e.message));
+    await assert.rejects(program(), (e: Error) => pulumi.RunError.isInstance(e) && /field stacks\/Pulumi\.local\.yaml:\d+: unknown key ocdp:claim: expected one of/.test(e.message));
+    assert.deepEqual(registered, []);
+  });
+
+  it("a Pulumi reading that differs from the stack file (one claim's owner) fails the run, naming the key, never the value", async () => {
+    const registered = mockStack("local", () => {}, [], (c) => {
+      (c["ocdp:claims"] as { owner: { user: string } }[])[0].owner.user = "mallory";
+    });
+    const program = require("../../src/index") as () => Promise<unknown>;
+    await assert.rejects(program(), (e: Error) => {
+      assert.ok(pulumi.RunError.isInstance(e));
+      assert.match(e.message, /stack local, field stacks\/Pulumi\.local\.yaml: ocdp:claims: Pulumi's value differs from the file as ocdp reads it/);
+      assert.doesNotMatch(e.message, /mallory/);
+      return true;
+    });
     assert.deepEqual(registered, []);
   });
 

@@ -1,9 +1,10 @@
-// Pulumi's mock runtime, with the stack's config taken from the real Pulumi.yaml + stacks/ files.
+// Pulumi's mock runtime, with the stack's config taken from the real Pulumi.yaml + stacks/ files, written
+// (after a test's change) where the program reads its stack file.
 import * as pulumi from "@pulumi/pulumi";
 import yaml from "js-yaml";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT } from "../helpers";
+import { ROOT, tempDir } from "../helpers";
 
 export interface Registered {
   type: string;
@@ -44,15 +45,28 @@ function recordTransforms(): (type: string, name: string) => pulumi.ResourceTran
   return (type, name) => seen.get(`${type}::${name}`) ?? [];
 }
 
-export function mockStack(stack: string, mutate: (config: Record<string, unknown>) => void = () => {}, secretKeys: string[] = []): Registered[] {
+/**
+ * A scratch project (the checkout's files linked, `stacks/` real) whose stack file holds the config after
+ * `mutate`; the program reads that file, and Pulumi's mock config is the same values, unless
+ * `pulumiSees` changes what Pulumi hands the program (a second reader gone astray).
+ */
+export function mockStack(stack: string, mutate: (config: Record<string, unknown>) => void = () => {}, secretKeys: string[] = [],
+  pulumiSees: (config: Record<string, unknown>) => void = () => {}): Registered[] {
   const registered: Registered[] = [];
   const project = yaml.load(readFileSync(join(ROOT, "Pulumi.yaml"), "utf8")) as { config: Record<string, { value: unknown }> };
   const stackDoc = yaml.load(readFileSync(join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
   // As Pulumi does: project-level values, each replaced whole by the stack's own.
   const config: Record<string, unknown> = { "ocdp:templates": project.config["ocdp:templates"].value, "ocdp:access": project.config["ocdp:access"].value, ...stackDoc.config };
   mutate(config);
+  const dir = tempDir("ocdp-mock-");
+  for (const f of readdirSync(ROOT)) if (f !== "stacks" && f !== ".ocdp" && f !== ".git") symlinkSync(join(ROOT, f), join(dir, f));
+  mkdirSync(join(dir, "stacks"));
+  writeFileSync(join(dir, "stacks", `Pulumi.${stack}.yaml`), yaml.dump({ config }, { noRefs: true }));
+  process.chdir(dir);
+  const seen = structuredClone(config);
+  pulumiSees(seen);
   // The whole config replaced, not added to: a key an earlier test set must not leak into this one.
-  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])), secretKeys);
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])), secretKeys);
   let transformsOf: (type: string, name: string) => pulumi.ResourceTransform[] = () => [];
   pulumi.runtime.setMocks({
     newResource: (args) => {

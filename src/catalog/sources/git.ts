@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import execa from "execa";
+import { checkTreeLinks } from "./treeHash";
 
 export interface GitCheckout {
   commit: string;
@@ -64,5 +65,7 @@ export async function checkout(cacheDir: string, url: string, ref: string): Prom
       rmSync(tmp, { recursive: true, force: true }); // another render exported the same commit first
     }
   }
+  // A link out of the exported tree would let the preset read the machine: refused as for a local tree.
+  checkTreeLinks(dir);
   return { commit, dir };
 }

@@ -31,10 +31,20 @@ export async function withWorktree<T>(repo: string, commit: string, fn: (dir: st
   }
 }
 
-/** A file's text at a commit, or undefined when the commit does not have it. */
-export async function showFile(repo: string, commit: string, path: string): Promise<string | undefined> {
-  const r = await execa("git", ["-C", repo, "cat-file", "blob", `${commit}:${path}`], { reject: false, stripFinalNewline: false });
-  return r.exitCode === 0 ? r.stdout : undefined;
+/**
+ * A regular file's bytes at a commit; undefined when the commit does not have it. A symlink or a
+ * submodule (gitlink) at that path is refused: its blob is a link target or nothing, not the file.
+ */
+export async function showFile(repo: string, commit: string, path: string): Promise<Buffer | undefined> {
+  const ls = await execa("git", ["-C", repo, "ls-tree", "-z", "--full-tree", commit, "--", path], { reject: false });
+  const entry = ls.stdout.split("\0").find((e) => e.endsWith(`\t${path}`));
+  if (!entry) return undefined;
+  const mode = entry.split(" ")[0];
+  if (mode !== "100644" && mode !== "100755") {
+    throw new ValidationError([{ field: `${path} at ${commit.slice(0, 12)}`, rule: `must be a regular file (git mode ${mode} is a ${mode === "120000" ? "symlink" : mode === "160000" ? "submodule" : "directory"})` }]);
+  }
+  const r = await execa("git", ["-C", repo, "cat-file", "blob", `${commit}:${path}`], { reject: false, encoding: null });
+  return r.exitCode === 0 ? (r.stdout as unknown as Buffer) : undefined;
 }
 
 /** Paths changed between a commit and another commit, or the working tree (untracked files included). */

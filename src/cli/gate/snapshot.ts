@@ -1,7 +1,8 @@
 // A stack's config as it is at a commit (read with `git cat-file`, no checkout) or in the working tree.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { type Project, parseYamlText, projectOf, stackValuesOf } from "../../config/load";
+import { ValidationError } from "../../config/errors";
+import { type Project, projectOf, stackValuesOf } from "../../config/load";
 import { showFile } from "../diff/gitRef";
 
 export interface Snapshot {
@@ -14,11 +15,17 @@ export interface Snapshot {
 
 /** `commit` undefined: the working tree. */
 export async function snapshotAt(root: string, stack: string, commit?: string): Promise<Snapshot> {
-  const read = async (path: string) => (commit ? showFile(root, commit, path) : (existsSync(join(root, path)) ? readFileSync(join(root, path), "utf8") : undefined));
+  const fromTree = (path: string) => {
+    const p = join(root, path);
+    if (!existsSync(p)) return undefined;
+    if (lstatSync(p).isSymbolicLink()) throw new ValidationError([{ field: path, rule: "must be a regular file, not a symlink" }]);
+    return readFileSync(p);
+  };
+  const read = async (path: string) => (commit ? showFile(root, commit, path) : fromTree(path));
   const at = commit ? commit.slice(0, 12) : "working tree";
-  const projectText = (await read("Pulumi.yaml")) ?? "";
-  const project = projectOf(root, parseYamlText(projectText, `Pulumi.yaml at ${at}`));
+  const projectBytes = (await read("Pulumi.yaml")) ?? Buffer.alloc(0);
+  const project = projectOf(root, projectBytes, `Pulumi.yaml at ${at}`);
   const stackPath = relative(root, join(root, project.stackConfigDir, `Pulumi.${stack}.yaml`));
-  const text = await read(stackPath);
-  return { project, stackPath, values: text === undefined ? undefined : stackValuesOf(project, parseYamlText(text, `${stackPath} at ${at}`)) };
+  const bytes = await read(stackPath);
+  return { project, stackPath, values: bytes === undefined ? undefined : stackValuesOf(project, bytes, `${stackPath} at ${at}`) };
 }
