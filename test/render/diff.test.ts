@@ -1,10 +1,10 @@
 // `ocdp diff` on real git repositories made by the test, with the real helm and kustomize.
 import assert from "node:assert/strict";
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { editFile, git, gitScratchProject, ocdp } from "../helpers";
+import { editFile, git, gitScratchProject, ocdp, STACK_TRACE } from "../helpers";
 
 
 describe("ocdp diff between git refs", () => {
@@ -139,5 +139,44 @@ describe("ocdp diff between git refs", () => {
     assert.match(r.out, /over budget at head: stack local, field ocdp:policy\.workspaces\.team-a\.budget: workspace team-a: nvidia\.com\/gpu 3 > budget 1 \(cs-alice 2, vllm-qwen 1\)/);
     assert.match(r.out, /claim workspace\/team-a: changed\n {2}~ v1\/ResourceQuota\/ws-team-a\/ocdp-budget\n {6}spec\.hard\.\[requests\.nvidia\.com\/gpu\]: "4" -> "1"/);
     git(dir, "checkout", "--", "stacks/Pulumi.local.yaml");
+  });
+});
+
+describe("ocdp diff sees symlinks (the render cache key follows them as Helm and Kustomize do)", () => {
+  let dir: string;
+  before(() => {
+    dir = gitScratchProject();
+    // At base the chart carries a manifest outside templates/: Helm loads it, renders nothing from it.
+    mkdirSync(join(dir, "charts/code-server/extra"));
+    writeFileSync(join(dir, "charts/code-server/extra/note.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-note\ndata:\n  note: linked\n");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "a file outside templates");
+  });
+
+  it("a template added as a symlink inside the chart changes its claims, with a warm cache and with an empty one", () => {
+    // Warm the cache with the base render first: a key blind to links would serve it to head.
+    assert.equal(ocdp(dir, ["diff", "--stack", "local", "--base", "HEAD"]).code, 0);
+    symlinkSync("../extra/note.yaml", join(dir, "charts/code-server/templates/note.yaml"));
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "a template as a symlink");
+    for (const cache of ["warm", "empty"]) {
+      if (cache === "empty") rmSync(join(dir, ".ocdp"), { recursive: true, force: true });
+      const r = ocdp(dir, ["diff", "--stack", "local", "--base", "HEAD~1", "--head", "HEAD"]);
+      assert.equal(r.code, 3, `${cache}: ${r.out}${r.err}`);
+      assert.match(r.out, /claim cs-alice: changed\n {2}\+ v1\/ConfigMap\/ws-team-a\/cs-alice-note/, cache);
+      assert.match(r.out, /1 of 3 claims changed/, cache);
+    }
+  });
+
+  it("a symlink that leaves the preset tree is refused, naming the claim, the template and the link", () => {
+    symlinkSync("/etc/hostname", join(dir, "presets/packages/vllm-server/presets/k3s-hami/host.yaml"));
+    try {
+      const r = ocdp(dir, ["render", "--stack", "local"]);
+      assert.equal(r.code, 1, r.out);
+      assert.match(r.err, /claim vllm-qwen, template vllm-server, field source\.preset: reading the preset tree failed: symlink packages\/vllm-server\/presets\/k3s-hami\/host\.yaml points outside the tree/);
+      assert.doesNotMatch(r.err, STACK_TRACE);
+    } finally {
+      rmSync(join(dir, "presets/packages/vllm-server/presets/k3s-hami/host.yaml"));
+    }
   });
 });
