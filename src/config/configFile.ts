@@ -5,7 +5,7 @@
 // bare keys (as ocdp:<key>, in Pulumi.yaml) where a reader that skips them would not see them.
 import { isMap, isScalar, type Node, type Pair, type YAMLMap } from "yaml";
 import { type Issue, ValidationError } from "./errors";
-import { readConfigDocument, type ReadDocument } from "./yamlFile";
+import { located, readConfigDocument, type ReadDocument } from "./yamlFile";
 
 export const NS = "ocdp";
 
@@ -30,7 +30,7 @@ export interface ProjectFile {
 
 function mapOf(r: ReadDocument, file: string): YAMLMap<Node, Node> {
   const top = r.doc.contents;
-  if (!isMap(top)) throw new ValidationError([{ field: `${file}:${r.lineOf(top as Node)}`, rule: "must be a mapping" }]);
+  if (!isMap(top)) throw new ValidationError([{ field: located(file, r.lineOf(top as Node)), rule: "must be a mapping" }]);
   return top as YAMLMap<Node, Node>;
 }
 
@@ -57,17 +57,17 @@ function keyProblem(key: string, allowed: string[], project: boolean): string | 
 function configBlock(r: ReadDocument, file: string, block: Node | null | undefined, allowed: string[], project: boolean, issues: Issue[]): ConfigValues {
   const out: ConfigValues = {};
   if (block === undefined || block === null || (isScalar(block) && block.value === null)) return out;
-  if (!isMap(block)) { issues.push({ field: `${file}:${r.lineOf(block)}`, rule: "config must be a mapping" }); return out; }
+  if (!isMap(block)) { issues.push({ field: located(file, r.lineOf(block)), rule: "config must be a mapping" }); return out; }
   for (const p of (block as YAMLMap<Node, Node>).items) {
     const key = keyOf(p);
     const why = keyProblem(key, allowed, project);
-    if (why) { issues.push({ field: `${file}:${r.lineOf(p.key)}`, rule: why }); continue; }
+    if (why) { issues.push({ field: located(file, r.lineOf(p.key)), rule: why }); continue; }
     let value = p.value?.toJSON() as unknown;
     if (project) {
       // Project config is `key: {value: ...}`: Pulumi reads other shapes as type declarations or defaults.
       const v = p.value;
       if (!isMap(v) || v.items.length !== 1 || keyOf(v.items[0] as Pair<Node, Node>) !== "value") {
-        issues.push({ field: `${file}:${r.lineOf(p.key)}`, rule: `${key} must be written as {value: ...} in Pulumi.yaml` });
+        issues.push({ field: located(file, r.lineOf(p.key)), rule: `${key} must be written as {value: ...} in Pulumi.yaml` });
         continue;
       }
       value = (value as { value: unknown }).value;
@@ -116,9 +116,9 @@ export function readStackFile(input: string | Uint8Array, file: string, allowedK
     const key = keyOf(p);
     if (key === "config") config = configBlock(r, file, p.value, allowedKeys, false, issues);
     else if (key === "encryptionsalt") {
-      if (!isScalar(p.value) || typeof p.value.value !== "string") issues.push({ field: `${file}:${r.lineOf(p.key)}`, rule: "encryptionsalt must be a string" });
+      if (!isScalar(p.value) || typeof p.value.value !== "string") issues.push({ field: located(file, r.lineOf(p.key)), rule: "encryptionsalt must be a string" });
     } else {
-      issues.push({ field: `${file}:${r.lineOf(p.key)}`, rule: `top-level key ${JSON.stringify(key.slice(0, 40))} is not accepted: a stack file holds config: (and a team stack's encryptionsalt:) only` });
+      issues.push({ field: located(file, r.lineOf(p.key)), rule: `top-level key ${JSON.stringify(key.slice(0, 40))} is not accepted: a stack file holds config: (and a team stack's encryptionsalt:) only` });
     }
   }
   if (issues.length) throw new ValidationError(issues);

@@ -37,6 +37,15 @@ const AMBIGUOUS_PLAIN: [RegExp, string][] = [
   [/^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ]|$)/, "a date or time"],
 ];
 
+/**
+ * `file:line` for messages. A file named "<path> at <commit>" (a snapshot of a commit) becomes
+ * "<path>:<line> at <commit>".
+ */
+export function located(file: string, line: number): string {
+  const m = / at [^/]+$/.exec(file);
+  return m ? `${file.slice(0, m.index)}:${line}${m[0]}` : `${file}:${line}`;
+}
+
 export interface ReadDocument {
   doc: Document.Parsed;
   /** The 1-based line a node starts on. */
@@ -66,7 +75,7 @@ export function readConfigDocument(input: string | Uint8Array, opts: ReadOptions
   const text = decode(input, opts.file);
   const issues: Issue[] = [];
   const lines = new LineCounter();
-  const at = (line: number, rule: string) => issues.push({ field: `${opts.file}:${line}`, rule });
+  const at = (line: number, rule: string) => issues.push({ field: located(opts.file, line), rule });
 
   let line = 1;
   for (let i = 0; i < text.length; i++) {

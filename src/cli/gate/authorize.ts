@@ -4,11 +4,13 @@
 // admin. Who is an admin, and who may use a workspace, comes from the base's directory: a pull request
 // cannot grant itself what it asks for.
 import type { Directory } from "../../catalog/directory";
+import { formatIssue, type Issue } from "../../config/errors";
+import { STACK_NAME } from "../../config/load";
 
 export interface Verdict {
   /** `claim cs-alice`, `ocdp:policy`, `file presets/...`. */
   subject: string;
-  change: "added" | "changed" | "removed";
+  change: "added" | "changed" | "removed" | "invalid";
   allowed: boolean;
   reason: string;
 }
@@ -22,6 +24,8 @@ export interface GateInput {
   head?: Record<string, unknown>;
   /** Files changed between the refs, other than stack files (the stack's own is judged key by key). */
   files: string[];
+  /** What the shared validation (schema, directory) refuses at head: refused whoever asks. */
+  invalid?: Issue[];
 }
 
 type RawClaim = { name?: unknown; owner?: { user?: unknown }; workspaceId?: unknown };
@@ -35,19 +39,34 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v) ?? "null";
 }
 
+const claimList = (values: Record<string, unknown> | undefined) => (Array.isArray(values?.claims) ? (values!.claims as RawClaim[]) : []);
+const nameOf = (c: RawClaim, i: number) => (typeof c?.name === "string" ? c.name : `claims[${i}]`);
+
 function claimsOf(values: Record<string, unknown> | undefined): Map<string, RawClaim> {
-  const list = Array.isArray(values?.claims) ? (values!.claims as RawClaim[]) : [];
-  return new Map(list.map((c, i) => [typeof c?.name === "string" ? c.name : `claims[${i}]`, c]));
+  return new Map(claimList(values).map((c, i) => [nameOf(c, i), c]));
+}
+
+/** Names given to more than one claim: one entry would hide the other from the verdicts. */
+function duplicates(values: Record<string, unknown> | undefined): string[] {
+  const names = claimList(values).map(nameOf);
+  return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))].sort();
 }
 
 const ownerOf = (c: RawClaim) => (typeof c?.owner?.user === "string" ? c.owner.user : "(nobody)");
 
 function fileReason(path: string): string {
+  if (path.startsWith("stacks/") && !isStackFile(path)) return "not a well-formed stacks/Pulumi.<name>.yaml (name of letters, digits, _ . -): anything else under stacks/ needs an admin";
   if (path.startsWith("presets/")) return "presets need an admin";
   if (path.startsWith("charts/")) return "charts need an admin";
   if (path === "Pulumi.yaml") return "project config (templates, access) needs an admin";
   if (path.startsWith(".github/")) return "workflows need an admin";
   return "code and tooling need an admin";
+}
+
+/** A stack file each stack's own run judges key by key (`stackDir`: the project's stackConfigDir). */
+export function isStackFile(path: string, stackDir = "stacks"): boolean {
+  const m = /^(.*)\/Pulumi\.(.+)\.yaml$/.exec(path);
+  return !!m && m[1] === stackDir && STACK_NAME.test(m[2]);
 }
 
 export function authorize(input: GateInput): Verdict[] {
@@ -56,8 +75,15 @@ export function authorize(input: GateInput): Verdict[] {
   const needsAdmin = (what: string) => (admin ? `${actor} is an admin` : `${what}; ${actor} is not an admin`);
   const out: Verdict[] = [];
 
-  const before = claimsOf(input.base);
-  const after = claimsOf(input.head);
+  // Claim names first: with two claims of one name, the one judged need not be the one applied.
+  const dups = duplicates(input.head);
+  for (const name of dups) out.push({ subject: `claim ${name}`, change: "invalid", allowed: false, reason: "more than one claim has this name at head: names must be unique before a change can be judged" });
+  for (const i of input.invalid ?? []) {
+    out.push({ subject: i.claim ? `claim ${i.claim}` : i.field.startsWith("ocdp:") ? i.field.split(".")[0] : "stack", change: "invalid", allowed: false, reason: `refused by validation at head: ${formatIssue(i)}` });
+  }
+  // (With duplicate names the claims are not judged one by one: the change is refused already.)
+  const before = dups.length ? new Map<string, RawClaim>() : claimsOf(input.base);
+  const after = dups.length ? new Map<string, RawClaim>() : claimsOf(input.head);
   for (const name of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     const b = before.get(name);
     const h = after.get(name);
@@ -86,11 +112,15 @@ export function authorize(input: GateInput): Verdict[] {
     const h = input.head?.[k];
     if (canonical(b) === canonical(h)) continue;
     const change = b === undefined ? "added" : h === undefined ? "removed" : "changed";
-    out.push({ subject: `ocdp:${k}`, change, allowed: admin, reason: needsAdmin(`ocdp:${k} needs an admin`) });
+    // Keys of other namespaces (an admin's ocdp:allowedConfigKeys) arrive whole: `kubernetes:context`.
+    const key = k.includes(":") ? k : `ocdp:${k}`;
+    out.push({ subject: key, change, allowed: admin, reason: needsAdmin(`${key} needs an admin`) });
   }
 
   for (const f of input.files) {
-    out.push({ subject: `file ${f}`, change: "changed", allowed: admin, reason: needsAdmin(fileReason(f)) });
+    // A name with a space, a newline or other odd characters is quoted: it cannot pass for another line.
+    const name = /^[\x21-\x7e]+$/.test(f) ? f : JSON.stringify(f);
+    out.push({ subject: `file ${name}`, change: "changed", allowed: admin, reason: needsAdmin(fileReason(f)) });
   }
   return out;
 }

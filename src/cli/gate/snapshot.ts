@@ -2,6 +2,7 @@
 import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ValidationError } from "../../config/errors";
+import { NS, readStackFile } from "../../config/configFile";
 import { type Project, projectOf, stackValuesOf } from "../../config/load";
 import { showFile } from "../diff/gitRef";
 
@@ -9,7 +10,7 @@ export interface Snapshot {
   project: Project;
   /** The stack file's path from the repository root. */
   stackPath: string;
-  /** `ocdp:*` values (project's + stack's); undefined when the stack does not exist there. */
+  /** `ocdp:*` values (project's + stack's) without the namespace, other namespaces' keys whole; undefined when the stack does not exist there. */
   values?: Record<string, unknown>;
 }
 
@@ -27,5 +28,9 @@ export async function snapshotAt(root: string, stack: string, commit?: string): 
   const project = projectOf(root, projectBytes, `Pulumi.yaml at ${at}`);
   const stackPath = relative(root, join(root, project.stackConfigDir, `Pulumi.${stack}.yaml`));
   const bytes = await read(stackPath);
-  return { project, stackPath, values: bytes === undefined ? undefined : stackValuesOf(project, bytes, `${stackPath} at ${at}`) };
+  if (bytes === undefined) return { project, stackPath };
+  const where = `${stackPath} at ${at}`;
+  // Keys of other namespaces an admin allows are judged too, under their full names.
+  const other = Object.entries(readStackFile(bytes, where, project.file.allowedKeys)).filter(([k]) => !k.startsWith(`${NS}:`));
+  return { project, stackPath, values: { ...stackValuesOf(project, bytes, where), ...Object.fromEntries(other) } };
 }
