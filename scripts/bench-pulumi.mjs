@@ -20,8 +20,10 @@ const STEP_TIMEOUT_MS = 30 * 60_000;
 
 export function pulumiEnv(dir, extra = {}) {
   mkdirSync(join(dir, ".bench-state"), { recursive: true });
+  // The provider writes the kubeconfig to $TMPDIR and never removes it: kept in the bench's own folder.
+  mkdirSync(join(dir, ".bench-tmp"), { recursive: true, mode: 0o700 });
   return {
-    ...process.env, PATH: `${join(root, ".tools", "bin")}:${process.env.PATH}`,
+    ...process.env, TMPDIR: join(dir, ".bench-tmp"), PATH: `${join(root, ".tools", "bin")}:${process.env.PATH}`,
     PULUMI_HOME: join(dir, ".bench-home"), PULUMI_BACKEND_URL: `file://${join(dir, ".bench-state")}`,
     PULUMI_CONFIG_PASSPHRASE: "", PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_IGNORE_AMBIENT_PLUGINS: "true", NO_COLOR: "1", OCDP_CACHE_DIR: join(dir, ".ocdp", "cache"), ...extra,

@@ -13,8 +13,11 @@ export interface PulumiRun {
 
 export function pulumiEnv(scratch: string): NodeJS.ProcessEnv {
   mkdirSync(join(scratch, "state"), { recursive: true });
+  // The provider leaves the kubeconfig in $TMPDIR (kubeconfig<digits>): keep it in the scratch folder, removed with it.
+  mkdirSync(join(scratch, "tmp"), { recursive: true, mode: 0o700 });
   return {
     ...process.env,
+    TMPDIR: join(scratch, "tmp"),
     PATH: `${join(ROOT, ".tools", "bin")}:${process.env.PATH}`,
     PULUMI_HOME: join(scratch, "home"),
     PULUMI_BACKEND_URL: `file://${join(scratch, "state")}`,

@@ -5,6 +5,7 @@ import { loadStack, stackFile } from "../config/load";
 import { RenderError } from "../config/errors";
 import { ensureProvider, type PulumiProject, pulumiCli, pulumiProject } from "./operate/pulumiProject";
 import { configFileArgs, moveSalt, stackFiles } from "./operate/stackFiles";
+import { describeChanges, lastUpdateChanges } from "./operate/updateSummary";
 import { endpointsTable, readEndpoints } from "./endpoints";
 import { stackStatus } from "./status";
 import { resolveStack } from "../catalog/resolve";
@@ -85,6 +86,7 @@ export const upCommand: Command = {
       moveSalt(files, before);
       process.stderr.write(`[ocdp up] created stack ${stack}\n`);
     }
+    const startedAt = new Date();
     const up = await live(p, ["up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive", ...configFileArgs(files)]);
     if (up.code !== 0) {
       process.stderr.write(`[ocdp up] pulumi up failed (exit ${up.code}); the problems are listed above\n`);
@@ -96,9 +98,15 @@ export const upCommand: Command = {
       }
       return 1;
     }
-    const changes = /Resources:\n([\s\S]*?)\n\n/.exec(up.out)?.[1] ?? "";
-    const nothing = !/\b(created|updated|deleted|replaced)\b/.test(changes);
-    process.stderr.write(`[ocdp up] ${nothing ? "nothing changed" : "applied"} in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
+    // The engine's own counts: a summary that cannot be read fails the command, never reads as a no-op.
+    let summary: string;
+    try {
+      summary = describeChanges(await lastUpdateChanges(p, stack, startedAt));
+    } catch (e) {
+      process.stderr.write(`[ocdp up] pulumi up finished, but what it did cannot be told: ${(e as Error).message}\n`);
+      return 1;
+    }
+    process.stderr.write(`[ocdp up] ${summary} in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
     process.stdout.write(`\n${endpointsTable(config, await readEndpoints(p, stack))}`);
     return 0;
   },

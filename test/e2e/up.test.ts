@@ -3,6 +3,7 @@
 // prints the endpoints; a second run says nothing changed; `ocdp down` destroys and stops the cluster.
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { ocdpAsync, scratchProject } from "../helpers";
@@ -25,9 +26,15 @@ describe("ocdp up / ocdp down on a fresh copy", { timeout: 1_200_000 }, () => {
     if (existsSync(join(dir, ".cluster", "state.json"))) clusterDown(join(dir, ".cluster"));
   });
 
-  it("deploys the local stack and prints its endpoints", async () => {
+  it("deploys the local stack, says what it applied from the engine's counts, prints its endpoints and leaves no kubeconfig in /tmp", async () => {
+    // The provider writes the cluster's kubeconfig to $TMPDIR/kubeconfig<digits>; ocdp gives it a private TMPDIR.
+    const kubeconfigs = () => readdirSync(tmpdir()).filter((f) => /^kubeconfig\d+$/.test(f)).sort();
+    const before = kubeconfigs();
     const r = await ocdpAsync(dir, ["up"], 900_000);
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
+    assert.match(r.err, /\[ocdp up\] applied \(\d+ created\) in /);
+    assert.deepEqual(kubeconfigs(), before, "no kubeconfig left behind in /tmp");
+    assert.deepEqual(readdirSync(tmpdir()).filter((f) => f.startsWith("ocdp-run-")), [], "the private TMPDIR is removed");
     assert.match(r.err, /starting the local cluster/);
     assert.match(r.err, /created stack local/);
     assert.match(r.out, /^cs-alice\s+team-a\s+NodePort\s+http:\/\/127\.0\.0\.1:\d+$/m);
@@ -43,7 +50,7 @@ describe("ocdp up / ocdp down on a fresh copy", { timeout: 1_200_000 }, () => {
     const t0 = Date.now();
     const r = await ocdpAsync(dir, ["up"], 600_000);
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
-    assert.match(r.err, /\[ocdp up\] nothing changed/);
+    assert.match(r.err, /\[ocdp up\] nothing changed \(\d+ unchanged\) in /);
     assert.doesNotMatch(r.err, /starting the local cluster|created stack/);
     const stacks = join(dir, ".pulumi-state", ".pulumi", "stacks", "ocdp");
     assert.ok(existsSync(join(stacks, "local.json.gz")) && !existsSync(join(stacks, "local.json")), `a compressed checkpoint: ${readdirSync(stacks)}`);

@@ -137,6 +137,18 @@ describe("ocdp render", () => {
     assert.doesNotMatch(r.err, STACK_TRACE);
   });
 
+  it("a stack file Pulumi could read otherwise is refused alike by render, usage and endpoints, naming file, line and rule", () => {
+    const lab = readFileSync(join(dir, "stacks", "Pulumi.lab.yaml"), "utf8");
+    writeFileSync(join(dir, "stacks", "Pulumi.merge.yaml"), lab.replace("  ocdp:claims:\n", "  <<: {ocdp:templates: []}\n  ocdp:claims:\n"));
+    const line = lab.split("\n").indexOf("  ocdp:claims:") + 1;
+    for (const args of [["render", "--stack", "merge"], ["usage", "--stack", "merge"], ["endpoints", "--stack", "merge"]]) {
+      const r = ocdp(dir, args);
+      assert.equal(r.code, 1, `${args[0]}: ${r.out}${r.err}`);
+      assert.ok(r.err.includes(`field stacks/Pulumi.merge.yaml:${line}: merge key <<: merge keys are not accepted`), `${args[0]}: ${r.err}`);
+      assert.doesNotMatch(r.err, STACK_TRACE);
+    }
+  });
+
   it("lists every problem of every claim at once", () => {
     writeStack(dir, "lab", "bad", [cs("a-bad", { gpu: { count: 99 } }), cs("b-bad", { colour: 1 }), { ...cs("c-bad", {}), templateId: "nope" }]);
     const r = ocdp(dir, ["render", "--stack", "bad"]);

@@ -1,8 +1,10 @@
 // The project's own Pulumi, set up for one command: the pinned CLI and provider from .tools/bin, a
 // project-local PULUMI_HOME, the backend (PULUMI_BACKEND_URL, else a file backend in .pulumi-state),
-// and the passphrase (from the environment, else a git-ignored file made once and never printed).
+// the passphrase (from the environment, else a git-ignored file made once and never printed), and a
+// private temporary folder that leaves no credential behind.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import execa from "execa";
 import { toolPath } from "../../offline/tools";
@@ -15,11 +17,27 @@ export interface PulumiProject {
   backend: string;
   /** Where the passphrase comes from, in words (never the passphrase). */
   passphraseFrom: string;
+  /** The run's private temporary folder (TMPDIR of pulumi, the provider and the program). */
+  tmp: string;
+}
+
+/**
+ * A private TMPDIR for every process of one command, removed when the command ends. The Kubernetes
+ * provider writes the cluster's kubeconfig, bearer token included, to $TMPDIR/kubeconfig<digits> each
+ * time it is configured and never removes it (pulumi-kubernetes provider/pkg/provider/util.go,
+ * writeKubeconfigToFile): without this, every preview and up left one behind in /tmp.
+ */
+function privateTmp(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ocdp-run-")); // mode 0700
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 export function pulumiProject(root: string, base: NodeJS.ProcessEnv = process.env): PulumiProject {
+  const tmp = privateTmp();
   const env: NodeJS.ProcessEnv = {
     ...base,
+    TMPDIR: tmp,
     PATH: `${join(root, ".tools", "bin")}:${base.PATH ?? ""}`,
     PULUMI_HOME: base.PULUMI_HOME ?? join(root, ".pulumi-home"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
@@ -45,7 +63,7 @@ export function pulumiProject(root: string, base: NodeJS.ProcessEnv = process.en
       passphraseFrom = `${PASSPHRASE_FILE} (git-ignored, made on first use)`;
     }
   }
-  return { root, env, backend, passphraseFrom };
+  return { root, env, backend, passphraseFrom, tmp };
 }
 
 export async function pulumiCli(p: PulumiProject, args: string[], opts: { stdio?: "inherit" | "pipe" } = {}) {
