@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, beforeEach, describe, it } from "node:test";
+import { diffArrays } from "diff";
 import { ocdp, readYaml, scratchProject } from "../helpers";
 
 describe("ocdp claim", () => {
@@ -14,8 +15,14 @@ describe("ocdp claim", () => {
   before(() => { dir = scratchProject(); original = readFileSync(join(dir, "stacks", "Pulumi.lab.yaml"), "utf8"); });
   beforeEach(() => writeFileSync(file(), original));
   const lines = (s: string) => s.split("\n");
-  /** Lines of `after` not in `before` and the other way round, in order. */
-  const changed = (a: string, b: string) => ({ removed: lines(a).filter((l) => !lines(b).includes(l)), added: lines(b).filter((l) => !lines(a).includes(l)) });
+  /**
+   * The lines removed from `a` and added in `b`, by a line diff of the two sequences (not sets): a line
+   * moved to another place shows as removed and added, so "order stays" is checked too.
+   */
+  const changed = (a: string, b: string) => {
+    const parts = diffArrays(lines(a), lines(b));
+    return { removed: parts.filter((p) => p.removed).flatMap((p) => p.value), added: parts.filter((p) => p.added).flatMap((p) => p.value) };
+  };
 
   it("add: the new claim's lines are appended in the file's style, every other byte kept", () => {
     const r = ocdp(dir, ["claim", "add", "--stack", "lab", "--name", "cs-bob", "--template", "code-server", "--workspace", "nlp", "--owner", "bob",
@@ -40,6 +47,13 @@ describe("ocdp claim", () => {
       added: ["        gpu: {count: 2, memory: 8192, cores: 50}"],
     });
     for (const comment of lines(original).filter((l) => l.trim().startsWith("#") || l.includes(" # "))) assert.ok(text().includes(comment), comment);
+  });
+
+  it("the line diff this file checks with sees a reordered file (a set comparison would not)", () => {
+    const a = "x: 1\ny: 2\nz: 3\n";
+    const reordered = "y: 2\nx: 1\nz: 3\n";
+    const d = changed(a, reordered);
+    assert.ok(d.removed.length === 1 && d.added.length === 1, JSON.stringify(d));
   });
 
   it("rm: only the claim's lines go", () => {

@@ -90,7 +90,10 @@ describe("environment overlay knobs", () => {
   }
   it("a custom kind with no pods is left alone", () => {
     const cr = { apiVersion: "ocdp.io/v1alpha1", kind: "Workload", metadata: { name: "w" }, spec: { template: { spec: { containers: [{ image: "a" }] } } } };
-    assert.deepEqual(applyOverlay(cr, { registry: "r.io", nodeSelector: { n: "1" } }), cr);
+    // Compared with a copy taken before: an overlay that changed `cr` in place and returned it would still fail.
+    const want = structuredClone(cr);
+    assert.deepEqual(applyOverlay(cr, { registry: "r.io", nodeSelector: { n: "1" } }), want);
+    assert.deepEqual(cr, want);
   });
   it("knobs are pure: the input object is never changed", () => {
     const d = deployment({ "nvidia.com/gpu": 1 });
