@@ -1,7 +1,7 @@
 // The pinned toolchain: one entry per tool family, read by scripts/setup.mjs and by the tests.
 // Versions are chosen so the offline executor (helm, kustomize CLIs) and the Kubernetes provider's
 // embedded libraries agree: provider v4.25.0 embeds helm v3.18.6 and kustomize api v0.19.0
-// (= kustomize v5.6.0). Why these and not newer: see README "Toolchain".
+// (= kustomize v5.6.0). Why these and not newer: see docs/development.md "Toolchain".
 
 export const K8S = "1.32.13";
 export const PULUMI = "3.248.0";

@@ -27,7 +27,7 @@ export = async () => {
     const rel = relative(project.root, stackFile(project, stack));
     const differ = readingDifferences(fileConfig, pulumi.runtime.allConfig());
     if (differ.length) {
-      throw new ValidationError(differ.map((d) => ({ stack, field: rel, rule: `${d} (run Pulumi with the stack file itself; see README "Pull requests")` })));
+      throw new ValidationError(differ.map((d) => ({ stack, field: rel, rule: `${d} (run Pulumi with the stack file itself; see docs/pull-requests.md)` })));
     }
     const values = stackValuesOf(project, readFileSync(stackFile(project, stack)), rel);
     const config = fromConfigValues(stack, values);

@@ -18,7 +18,7 @@ working tree) with a verdict for each actor: a claim added, changed or removed m
 actor before and after, and land in a workspace the actor may use; any change to templates, policy,
 access, cluster or credentials (ocdp:* keys), to another namespace's key, to presets, charts,
 Pulumi.yaml, workflows or code needs an admin. The stack file at head must read the same to every
-reader (README "Pull requests") and pass the same validation as render: unique claim names, the claim
+reader (docs/pull-requests.md) and pass the same validation as render: unique claim names, the claim
 schema. Admins, groups and workspace members are read from the directory (ocdp:access) at --base, so
 a change cannot grant itself what it asks for. Run it for every stack a change touches.
   --actor    a directory user who made the change (repeat it: every one is judged)

@@ -1,7 +1,7 @@
 import execa from "execa";
 import { namespaceFor } from "../catalog/resolve";
-import { RenderError, UsageError } from "../config/errors";
-import { kubeconfigPath } from "../config/kubeconfig";
+import { RenderError, UsageError, ValidationError } from "../config/errors";
+import { kubeconfigPath, kubeconfigProblem } from "../config/kubeconfig";
 import type { StackConfig } from "../config/types";
 import type { KObject } from "../steps/objects";
 import { toolPath } from "../offline/tools";
@@ -67,6 +67,9 @@ export const statusCommand: Command = {
     const deadline = Date.now() + (o.wait ? parseDuration(o.wait) : 0);
     const { project, config } = openStack(stack, o.project);
     for (const name of o.claim ?? []) if (!config.claims.some((c) => c.name === name)) throw new UsageError(`no claim ${JSON.stringify(name)} in stack ${stack}`);
+    // The same one error as `ocdp up` when the stack's kubeconfig file cannot reach a cluster.
+    const unreachable = kubeconfigProblem(config, project.root);
+    if (unreachable) throw new ValidationError([unreachable]);
     let list = await stackStatus(config, project.root, o.claim);
     while (list.some((s) => s.state !== "ready") && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 3000));

@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import execa from "execa";
-import { loadStack, stackFile } from "../config/load";
-import { RenderError } from "../config/errors";
+import { kubeconfigProblem } from "../config/kubeconfig";
+import { loadStack, loadStackValues, stackFile } from "../config/load";
+import { RenderError, ValidationError } from "../config/errors";
 import { ensureProvider, type PulumiProject, pulumiCli, pulumiProject } from "./operate/pulumiProject";
 import { configFileArgs, moveSalt, stackFiles } from "./operate/stackFiles";
 import { describeChanges, lastUpdateChanges } from "./operate/updateSummary";
@@ -75,6 +76,9 @@ export const upCommand: Command = {
       process.stderr.write("[ocdp up] starting the local cluster (npm run cluster:up)\n");
       if (!(await localCluster(root, "up"))) return 1;
     }
+    // A cluster the stack cannot reach: one error now, not one per resource from inside Pulumi.
+    const unreachable = loadStackValues(project, stack).kubeconfig === undefined ? kubeconfigProblem(config, root) : undefined;
+    if (unreachable) throw new ValidationError([unreachable]);
     const p = pulumiProject(root);
     process.stderr.write(`[ocdp up] backend ${p.backend}; passphrase from ${p.passphraseFrom}\n`);
     await ensureProvider(p);

@@ -3,12 +3,14 @@
 // Everything after Helm is the contract of a Helm post-renderer: Pulumi's helm.v4.Chart runs it as
 // `ocdp post-render --stage` (./stagedClaim.ts); both share its cache entries (./cache.ts postRenderKey).
 import type { ResolvedClaim } from "../catalog/resolve";
+import { isAbsolute, join } from "node:path";
 import { RenderError } from "../config/errors";
 import type { UserInput } from "../catalog/userInputs";
 import { afterKustomize, type FinishContext } from "../steps/finish";
 import { finishTransformers } from "../steps/finishPatches";
 import type { GuardContext } from "../steps/guards";
 import { postRenderKey, type RenderCache, renderKey, stageKey } from "./cache";
+import { chartCrdFiles } from "../catalog/sources/chartCrds";
 import { treeHash } from "../catalog/sources/treeHash";
 import { chartSource, helmTemplate } from "./helm";
 import { kustomizeBuild } from "./kustomize";
@@ -97,6 +99,13 @@ export async function prepareClaim(rc: ResolvedClaim, ctx: RenderContext): Promi
     chart = rc.helm ? await chartSource(rc, ctx) : undefined;
   } catch (e) {
     throw new RenderError({ stack: rc.stack, claim: rc.claim.name, template: rc.template.id, field: "source.chart" }, "helm pull", (e as Error).message);
+  }
+  // A chart with CRDs: helm template leaves crds/ out and Chart v4 installs it, and a claim never owns a
+  // cluster-scoped object. Refused here, before any render, in both executors alike.
+  const crds = chart ? chartCrdFiles(isAbsolute(chart.path) ? chart.path : join(ctx.projectRoot, chart.path)) : [];
+  if (crds.length) {
+    throw new RenderError({ stack: rc.stack, claim: rc.claim.name, template: rc.template.id, field: "source.chart" }, "checking the chart",
+      `chart ${rc.template.source.chart} carries CustomResourceDefinitions in crds/ (${crds.slice(0, 3).join(", ")}${crds.length > 3 ? `, and ${crds.length - 3} more` : ""}): a claim never owns cluster-scoped objects; an admin installs the CRDs once per cluster, and the template uses a chart without crds/ (docs/design.md)`);
   }
   const cache = ctx.renderCache;
   let key: string | undefined;

@@ -210,7 +210,7 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     absent("deployment", "vllm-qwen-vllm-server", "ws-team-a", "the removed claim's Deployment is gone");
     absent("service", "vllm-qwen-vllm-server", "ws-team-a", "the removed claim's Service is gone");
     // The check can fail: a kubectl failure that is not NotFound (a kind the server does not serve) is not absence.
-    assert.throws(() => absent("deploymentz", "vllm-qwen-vllm-server", "ws-team-a", "a typo"), /NotFound/);
+    assert.throws(() => absent("deploymentz", "vllm-qwen-vllm-server", "ws-team-a", "a typo"), /a typo: error: the server doesn't have a resource type "deploymentz"/);
     assert.equal(get(["get", "pvc", "vllm-qwen-vllm-server-cache", "-n", "ws-team-a"]).metadata.uid, uid, "the PVC stays");
     stackDoc.config["ocdp:claims"] = [...claims(), saved];
     writeStack();

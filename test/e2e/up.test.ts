@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ocdpAsync, scratchProject } from "../helpers";
+import { ocdpAsync, ROOT, scratchProject } from "../helpers";
 import { clusterDown } from "../pulumiEnv";
 
 describe("ocdp up / ocdp down on a fresh copy", { timeout: 1_200_000 }, () => {
@@ -33,11 +33,16 @@ describe("ocdp up / ocdp down on a fresh copy", { timeout: 1_200_000 }, () => {
     const r = await ocdpAsync(dir, ["up"], 900_000);
     assert.equal(r.code, 0, `${r.out}\n${r.err}`);
     assert.match(r.err, /\[ocdp up\] applied \(\d+ created\) in /);
+    assert.doesNotMatch(`${r.out}${r.err}`, /warning: using pulumi-|from \$PATH/, "a quiet run: no plugin-discovery warnings");
     assert.deepEqual(kubeconfigs(), before, "no kubeconfig left behind in /tmp");
     assert.deepEqual(readdirSync(tmpdir()).filter((f) => f.startsWith("ocdp-run-")), [], "the private TMPDIR is removed");
     assert.match(r.err, /starting the local cluster/);
     assert.match(r.err, /created stack local/);
     assert.match(r.out, /^cs-alice\s+team-a\s+NodePort\s+http:\/\/127\.0\.0\.1:\d+$/m);
+    // README's "What a first run shows": each line it shows is in this run's output, numbers aside.
+    const shown = /<!-- first-run -->\n```text\n([\s\S]*?)```/.exec(readFileSync(join(ROOT, "README.md"), "utf8"))![1].split("\n").filter((l) => l && l !== "…");
+    assert.ok(shown.length >= 5, "README shows a first run");
+    for (const line of shown) assert.match(`${r.err}\n${r.out}`, firstRunLine(line), `README's first run shows: ${line}`);
     assert.match(r.out, /^gateway\s+team-b\s+LoadBalancer\s+pending$/m);
     const pass = join(dir, ".pulumi-passphrase");
     assert.equal(statSync(pass).mode & 0o777, 0o600, "the passphrase file is private");
@@ -68,3 +73,9 @@ describe("ocdp up / ocdp down on a fresh copy", { timeout: 1_200_000 }, () => {
     assert.ok(!existsSync(join(dir, ".cluster", "state.json")));
   });
 });
+
+/** A line README shows as a pattern: numbers stand for any number, `<project>` for the checkout's path, runs of spaces for any. */
+function firstRunLine(line: string): RegExp {
+  const escaped = line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/<project>/g, "\\S+").replace(/\d+(\\\.\d+)?/g, "\\d+(?:\\.\\d+)?").replace(/ +/g, " +");
+  return new RegExp(`^${escaped}$`, "m");
+}

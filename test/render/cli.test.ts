@@ -1,9 +1,10 @@
 // The offline executor end to end: the real `ocdp` command, real helm and kustomize.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { STACK_TRACE, docs, ocdp, readYaml, scratchProject, writeStack, tempDir } from "../helpers";
+import { ROOT, STACK_TRACE, docs, ocdp, readYaml, scratchProject, writeStack, tempDir } from "../helpers";
 import { stageClaim } from "../stagedClaim";
 
 const alice = { user: "alice" };
@@ -146,6 +147,26 @@ describe("ocdp render", () => {
       assert.equal(r.code, 1, `${args[0]}: ${r.out}${r.err}`);
       assert.ok(r.err.includes(`field stacks/Pulumi.merge.yaml:${line}: merge key <<: merge keys are not accepted`), `${args[0]}: ${r.err}`);
       assert.doesNotMatch(r.err, STACK_TRACE);
+    }
+  });
+
+  it("ocdp up and ocdp status on a stack whose kubeconfig is missing, or names no such context: one error, before Pulumi runs", () => {
+    const home = tempDir("ocdp-home-");
+    const run = (cmd: string) => spawnSync(process.execPath, [join(ROOT, "bin", "ocdp.js"), cmd, "--stack", "lab"], { cwd: dir, encoding: "utf8", env: { ...process.env, HOME: home } });
+    for (const cmd of ["up", "status"]) {
+      const r = run(cmd);
+      assert.equal(r.status, 1, `${cmd}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /stack lab, field ocdp:cluster\.kubeconfig: kubeconfig ~\/\.kube\/ocdp-lab\.yaml \(\S+\) does not exist; point the stack at its cluster \(docs\/admins\.md#deploying-a-stack\)/);
+      assert.equal(r.stderr.match(/does not exist/g)!.length, 1, "said once");
+      assert.doesNotMatch(r.stderr, STACK_TRACE);
+    }
+    assert.ok(!existsSync(join(dir, ".pulumi-state")) && !existsSync(join(dir, ".pulumi-home")), "Pulumi never ran");
+    mkdirSync(join(home, ".kube"));
+    writeFileSync(join(home, ".kube", "ocdp-lab.yaml"), "apiVersion: v1\nkind: Config\ncontexts: [{name: other, context: {cluster: x}}]\ncurrent-context: other\n");
+    for (const cmd of ["up", "status"]) {
+      const r = run(cmd);
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /kubeconfig ~\/\.kube\/ocdp-lab\.yaml \(\S+\) names no context "lab" \(it has other\)/);
     }
   });
 

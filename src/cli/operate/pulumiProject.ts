@@ -42,6 +42,9 @@ export function pulumiProject(root: string, base: NodeJS.ProcessEnv = process.en
     PULUMI_HOME: base.PULUMI_HOME ?? join(root, ".pulumi-home"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    // The provider comes from PULUMI_HOME (ensureProvider) and the language host from beside the pinned
+    // CLI: plugins found on PATH would only add a "using ... from $PATH" warning to every run.
+    PULUMI_IGNORE_AMBIENT_PLUGINS: "true",
   };
   let backend = base.PULUMI_BACKEND_URL;
   if (!backend) {
