@@ -56,7 +56,7 @@ export function writeStack(dir, list, stack = "bench") {
   base.config["ocdp:access"] = { workspaces: Object.fromEntries(Array.from({ length: WORKSPACES }, (_, i) => [`team-${i}`, { groups: ["ml-team", "platform"] }])) };
   const { budget: _, workspaces: __, ...policy } = base.config["ocdp:policy"];
   base.config["ocdp:policy"] = policy;
-  writeFileSync(file, yaml.dump({ ...(salt ? { encryptionsalt: salt } : {}), ...base }));
+  writeFileSync(file, yaml.dump({ ...(salt ? { encryptionsalt: salt } : {}), ...base }, { noRefs: true })); // no anchors: the strict loader refuses them
 }
 
 /** A Markdown table, columns padded. */

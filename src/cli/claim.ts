@@ -5,7 +5,7 @@ import { resolveTemplate } from "../catalog/resolve";
 import type { UserInput } from "../catalog/userInputs";
 import { type Edit, editClaims } from "./claims/editStackFile";
 import { formatIssues, IssueList, UsageError } from "../config/errors";
-import { fromConfigValues, loadStackValues, stackFile } from "../config/load";
+import { fromConfigValues, loadStackValues, stackFile, stackValuesOf } from "../config/load";
 import { planStack } from "../offline/plan";
 import { openProject, parse, renderContext, requireOpt } from "./context";
 import type { Command } from "./main";
@@ -98,8 +98,9 @@ export const claimCommand: Command = {
     }
 
     const next = editClaims(text, rel, edit);
-    // Exactly what `ocdp render` checks, on the stack as it would be written.
-    const config = fromConfigValues(stack, { ...values, claims: next.claims });
+    // Exactly what `ocdp render` checks, on the stack as it would be written, read back by the strict
+    // loader: a file this command writes is one render and Pulumi read alike.
+    const config = fromConfigValues(stack, stackValuesOf(project, next.text, rel));
     const plan = await planStack(config, ctx);
     if (plan.failures.length || plan.issues.length) {
       for (const f of plan.failures) process.stderr.write(`error: ${f.message}\n`);

@@ -52,6 +52,11 @@ export interface ReadDocument {
   lineOf: (n: Node | null | undefined) => number;
 }
 
+/** Whether a string written plain would read differently to Pulumi's reader (it must be quoted). */
+export function plainReadsDifferently(s: string): boolean {
+  return AMBIGUOUS_PLAIN.some(([re]) => re.test(s));
+}
+
 export interface ReadOptions {
   /** The file, as errors name it. */
   file: string;

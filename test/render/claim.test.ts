@@ -56,6 +56,14 @@ describe("ocdp claim", () => {
     assert.ok(d.removed.length === 1 && d.added.length === 1, JSON.stringify(d));
   });
 
+  it("a value Pulumi's YAML reader would take for a date is written quoted, and the file reads back (render passes)", () => {
+    const r = ocdp(dir, ["claim", "set", "--stack", "lab", "--name", "vllm-llama", "--set", "model=2026-12-06"]);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(changed(original, text()), { removed: ["        model: meta-llama/Llama-3.1-8B-Instruct"], added: ['        model: "2026-12-06"'] });
+    const render = ocdp(dir, ["render", "--stack", "lab", "--claim", "vllm-llama"]);
+    assert.equal(render.code, 0, render.err);
+  });
+
   it("rm: only the claim's lines go", () => {
     const r = ocdp(dir, ["claim", "rm", "--stack", "lab", "--name", "vllm-llama"]);
     assert.equal(r.code, 0, r.err);

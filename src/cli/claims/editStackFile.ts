@@ -2,8 +2,9 @@
 // order, quoting, flow or block style, spacing. The file is parsed with `yaml` (which knows where each
 // node starts and ends in the source); only the text of the claim being added, changed or removed is
 // spliced, and that claim is re-serialized from its own node, so its comments stay too. Pure.
-import { Document, isMap, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from "yaml";
+import { Document, isMap, isScalar, isSeq, parseDocument, visit, type YAMLMap, type YAMLSeq } from "yaml";
 import { ValidationError } from "../../config/errors";
+import { plainReadsDifferently } from "../../config/yamlFile";
 
 const CLAIMS = ["config", "ocdp:claims"];
 const OPTS = { lineWidth: 0, flowCollectionPadding: false } as const;
@@ -55,6 +56,18 @@ function flowLeaves(node: YAMLMap): void {
 }
 
 /** Sets `path` under `node`, making missing maps on the way (in the style of their parent). */
+/**
+ * Strings that Pulumi's YAML reader would take for something else when written plain (`2026-12-06`,
+ * `017`) are written quoted: what `claim` writes, the strict loader reads back (and render, and Pulumi).
+ */
+function quoteWhereNeeded(node: unknown): void {
+  visit(node as Document, {
+    Scalar(_k, s) {
+      if (isScalar(s) && typeof s.value === "string" && plainReadsDifferently(s.value) && (!s.type || s.type === "PLAIN")) s.type = "QUOTE_DOUBLE";
+    },
+  });
+}
+
 function setPath(doc: Document, node: YAMLMap, path: string[], value: unknown): void {
   let cur: YAMLMap = node;
   for (const k of path.slice(0, -1)) {
@@ -68,7 +81,7 @@ function setPath(doc: Document, node: YAMLMap, path: string[], value: unknown): 
     cur.set(k, made);
     cur = made;
   }
-  cur.set(path[path.length - 1], value);
+  cur.set(path[path.length - 1], doc.createNode(value));
 }
 
 /** The stack file's text with one edit applied, and the claims list after it (plain data). */
@@ -97,6 +110,7 @@ export function editClaims(text: string, file: string, edit: Edit): { text: stri
       list[index] = c.toJSON();
     }
     doc.setIn(CLAIMS, doc.createNode(list));
+    quoteWhereNeeded(doc.getIn(CLAIMS, true));
     out = doc.toString(OPTS);
   } else {
     const first = items[0] as YAMLMap;
@@ -109,6 +123,7 @@ export function editClaims(text: string, file: string, edit: Edit): { text: stri
       const before = text.slice(0, at).replace(/\n*$/, "");
       const node = doc.createNode(edit.claim) as YAMLMap;
       if (usesFlowLeaves(first)) flowLeaves(node);
+      quoteWhereNeeded(node);
       out = `${before}\n${itemText(node, indent)}${text.slice(before.length)}`;
       if (!out.endsWith("\n")) out += "\n";
     } else if (edit.op === "rm") {
@@ -121,6 +136,7 @@ export function editClaims(text: string, file: string, edit: Edit): { text: stri
       const node = items[index] as YAMLMap;
       for (const [p, v] of edit.set) setPath(doc, node, p, v);
       for (const p of edit.unset) node.deleteIn(p);
+      quoteWhereNeeded(node);
       const from = startOf(index);
       out = text.slice(0, from) + itemText(node, indent) + text.slice(text.slice(0, endOf(index)).replace(/\n*$/, "").length);
     }
