@@ -1,10 +1,10 @@
 // The project's code-server chart served for real on loopback: a Helm repository (helm package, helm
 // repo index, an HTTP server) and an OCI registry (`crane registry serve`, helm push --plain-http).
 import { execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { copyFileSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { ROOT, tempDir } from "./helpers";
 
 const tool = (name: string) => join(ROOT, ".tools", "bin", name);
@@ -21,8 +21,10 @@ function packageChart(): { dir: string; tgz: string } {
   return { dir, tgz: out.trim().split(": ").pop()! };
 }
 
-export async function serveHelmRepo(): Promise<ChartServer> {
-  const { dir } = packageChart();
+/** A Helm repository on loopback serving the project's chart, or the packaged chart `tgz` as its repository serves it. */
+export async function serveHelmRepo(tgz?: string): Promise<ChartServer> {
+  const dir = tgz ? tempDir("ocdp-chart-") : packageChart().dir;
+  if (tgz) copyFileSync(tgz, join(dir, basename(tgz)));
   const server = createServer((req, res) => {
     try {
       res.writeHead(200).end(readFileSync(join(dir, decodeURIComponent((req.url ?? "/").split("?")[0]).replace(/^\/+/, ""))));

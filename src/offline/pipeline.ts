@@ -11,6 +11,7 @@ import { finishTransformers } from "../steps/finishPatches";
 import type { GuardContext } from "../steps/guards";
 import { postRenderKey, type RenderCache, renderKey, stageKey } from "./cache";
 import { chartCrdFiles } from "../catalog/sources/chartCrds";
+import { missingReferences } from "../steps/references";
 import { treeHash } from "../catalog/sources/treeHash";
 import { chartSource, helmTemplate } from "./helm";
 import { kustomizeBuild } from "./kustomize";
@@ -63,6 +64,9 @@ export function finish(rc: ResolvedClaim, built: KObject[]): KObject[] {
   if (built.length === 0) throw new RenderError(where(rc), "kustomize build", "produced no objects");
   const r = afterKustomize(finishContext(rc), built);
   if (r.violations.length) throw new RenderError({ ...where(rc), field: "objects" }, "guards", r.violations.join("; "));
+  // What a real kubelet would wait for forever, checked here: the local cluster cannot see it.
+  const missing = missingReferences(r.objects, rc.namespace);
+  if (missing.length) throw new RenderError({ ...where(rc), field: "objects" }, "checking what its pods need", missing.join("; "));
   return r.objects;
 }
 

@@ -1,0 +1,80 @@
+// What a claim's pods need that nothing will create. The local cluster (kwok) starts a pod whatever it
+// references, so a Secret that is never applied looks healthy there and fails on every real cluster
+// (`CreateContainerConfigError: secret "x" not found`). A pod template that reads a Secret, ConfigMap,
+// PersistentVolumeClaim or ServiceAccount is refused when that object is neither applied with the
+// claim nor the cluster's own: in particular when only a Helm hook creates it, which Chart v4 leaves
+// out. Pull secrets are the stack's (ocdp:registryCredentials) or the site's, and a missing one does not
+// stop a pod: they are not checked. Optional references (`optional: true`) are not either.
+import { groupOf } from "./dependsOn";
+import type { KObject } from "./objects";
+import { podTemplate } from "./pods";
+
+type Obj = Record<string, unknown>;
+export interface PodReference { kind: "Secret" | "ConfigMap" | "PersistentVolumeClaim" | "ServiceAccount"; name: string; via: string }
+
+/** Groups whose kinds make pods: a custom resource named Deployment is not a workload. */
+const WORKLOAD_GROUPS = new Set(["", "apps", "batch"]);
+export const HOOK = "helm.sh/hook";
+
+const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj => !!x && typeof x === "object") : []);
+const at = (o: unknown, k: string): Obj | undefined => {
+  const v = o && typeof o === "object" ? (o as Obj)[k] : undefined;
+  return v && typeof v === "object" ? (v as Obj) : undefined;
+};
+
+/** The objects a pod spec cannot start without (optional ones and pull secrets aside), each with where it is named. */
+export function requiredReferences(spec: Obj): PodReference[] {
+  const out: PodReference[] = [];
+  const add = (kind: PodReference["kind"], ref: Obj | undefined, key: string, via: string) => {
+    const name = ref?.[key];
+    if (typeof name === "string" && name && ref?.optional !== true) out.push({ kind, name, via });
+  };
+  for (const v of list(spec.volumes)) {
+    add("PersistentVolumeClaim", at(v, "persistentVolumeClaim"), "claimName", `volume ${v.name}`);
+    add("ConfigMap", at(v, "configMap"), "name", `volume ${v.name}`);
+    add("Secret", at(v, "secret"), "secretName", `volume ${v.name}`);
+    for (const s of list(at(v, "projected")?.sources)) {
+      add("ConfigMap", at(s, "configMap"), "name", `volume ${v.name}`);
+      add("Secret", at(s, "secret"), "name", `volume ${v.name}`);
+    }
+  }
+  for (const c of [...list(spec.initContainers), ...list(spec.containers)]) {
+    for (const e of list(c.envFrom)) {
+      add("ConfigMap", at(e, "configMapRef"), "name", `container ${c.name} envFrom`);
+      add("Secret", at(e, "secretRef"), "name", `container ${c.name} envFrom`);
+    }
+    for (const e of list(c.env)) {
+      add("ConfigMap", at(at(e, "valueFrom"), "configMapKeyRef"), "name", `container ${c.name} env ${e.name}`);
+      add("Secret", at(at(e, "valueFrom"), "secretKeyRef"), "name", `container ${c.name} env ${e.name}`);
+    }
+  }
+  const sa = spec.serviceAccountName ?? spec.serviceAccount;
+  // Every namespace has its `default` ServiceAccount.
+  if (typeof sa === "string" && sa && sa !== "default") out.push({ kind: "ServiceAccount", name: sa, via: "serviceAccountName" });
+  return out;
+}
+
+/**
+ * Each pod template reference of a claim's objects that nothing applies, as a sentence naming the
+ * workload, the object and where it is named. `namespace`: the claim's.
+ */
+export function missingReferences(objects: KObject[], namespace: string): string[] {
+  const key = (kind: string, ns: string | undefined, name: unknown) => `${kind}/${ns ?? namespace}/${name}`;
+  const core = objects.filter((o) => groupOf(o.apiVersion) === "");
+  const applied = new Set(core.filter((o) => o.metadata?.annotations?.[HOOK] === undefined).map((o) => key(o.kind, o.metadata?.namespace, o.metadata?.name)));
+  const hooks = new Map(core.filter((o) => o.metadata?.annotations?.[HOOK] !== undefined).map((o) => [key(o.kind, o.metadata?.namespace, o.metadata?.name), o.metadata.annotations![HOOK]]));
+  const out: string[] = [];
+  for (const o of objects) {
+    const spec = WORKLOAD_GROUPS.has(groupOf(o.apiVersion)) ? podTemplate(o)?.spec : undefined;
+    if (!spec) continue;
+    for (const r of requiredReferences(spec)) {
+      const k = key(r.kind, o.metadata?.namespace, r.name);
+      if (applied.has(k)) continue;
+      const hook = hooks.get(k);
+      out.push(`${o.kind} ${o.metadata?.name} needs ${r.kind} ${r.name} (${r.via}), which ${hook
+        ? `only a Helm ${hook} hook creates: Chart v4 leaves hooks out, so its pods would never start (give the chart the object itself, e.g. its existingSecret value)`
+        : "neither the claim's render nor the cluster provides: its pods would never start"}`);
+    }
+  }
+  return out;
+}
