@@ -25,12 +25,25 @@ export function parseDuration(s: string): number {
   return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "s" | "m" | "h"];
 }
 
-async function kubectlJson(config: StackConfig, root: string, args: string[]): Promise<KObject[]> {
+/** `kubectl <args> -o <output>` against the stack's cluster; its stdout, or a RenderError with kubectl's words. */
+async function kubectl(config: StackConfig, root: string, args: string[], output: "json" | "name"): Promise<string> {
   const c = config.cluster;
   const base = [...(c.kubeconfig ? ["--kubeconfig", kubeconfigPath(c.kubeconfig, root)] : []), ...(c.context ? ["--context", c.context] : [])];
-  const r = await execa(toolPath("kubectl", root), [...base, ...args, "-o", "json", "--request-timeout=20s"], { reject: false, maxBuffer: 1 << 28 });
+  const r = await execa(toolPath("kubectl", root), [...base, ...args, "-o", output, "--request-timeout=20s"], { reject: false, maxBuffer: 1 << 28 });
   if (r.exitCode !== 0) throw new RenderError({ stack: config.stack, field: "ocdp:cluster" }, `kubectl ${args[0]} ${args[1] ?? ""}`.trim(), r.stderr);
-  return (JSON.parse(r.stdout).items ?? []) as KObject[];
+  return r.stdout;
+}
+
+async function kubectlJson(config: StackConfig, root: string, args: string[]): Promise<KObject[]> {
+  return (JSON.parse(await kubectl(config, root, args, "json")).items ?? []) as KObject[];
+}
+
+const KINDS: Record<string, string> = { secret: "Secret", configmap: "ConfigMap", persistentvolumeclaim: "PersistentVolumeClaim", serviceaccount: "ServiceAccount" };
+
+/** `Kind/name` of each object `kubectl get -o name` lists. */
+async function kubectlNames(config: StackConfig, root: string, args: string[]): Promise<Set<string>> {
+  const lines = (await kubectl(config, root, args, "name")).split("\n").filter(Boolean);
+  return new Set(lines.map((l) => { const [k, n] = l.split("/"); return `${KINDS[k] ?? k}/${n}`; }));
 }
 
 export async function stackStatus(config: StackConfig, root: string, only?: string[]): Promise<ClaimStatus[]> {
@@ -40,6 +53,8 @@ export async function stackStatus(config: StackConfig, root: string, only?: stri
   const byNs = new Map(await Promise.all(namespaces.map(async (ns) => [ns, {
     objects: await kubectlJson(config, root, ["get", "deployments,statefulsets,pods,persistentvolumeclaims,services,ingresses", "-n", ns, "-l", "ocdp.io/claim"]),
     events: await kubectlJson(config, root, ["get", "events", "-n", ns]),
+    // Names only (a Secret's data never leaves the API server): what the claim's pods may reference.
+    present: await kubectlNames(config, root, ["get", "secrets,configmaps,persistentvolumeclaims,serviceaccounts", "-n", ns]),
   }] as const)));
   return claims.map((c) => {
     const ns = namespaceFor(config, c.workspaceId);
@@ -47,7 +62,7 @@ export async function stackStatus(config: StackConfig, root: string, only?: stri
     const mine = live.objects.filter((o) => o.metadata.labels?.["ocdp.io/claim"] === c.name);
     const names = new Set(mine.map((o) => `${o.kind}/${o.metadata.name}`));
     const events = live.events.filter((e) => names.has(`${(e as { involvedObject?: { kind?: string } }).involvedObject?.kind}/${(e as { involvedObject?: { name?: string } }).involvedObject?.name}`));
-    return claimStatus(c.name, c.workspaceId, ns, config.cluster.accessHost, { objects: mine, events, storageClasses });
+    return claimStatus(c.name, c.workspaceId, ns, config.cluster.accessHost, { objects: mine, events, storageClasses, present: live.present });
   });
 }
 

@@ -10,6 +10,7 @@ import { type ChartServer, serveHelmRepo, serveOciRegistry } from "../chartServe
 import { ROOT, ocdpAsync, scratchProject } from "../helpers";
 import { changedSteps } from "../previewSteps";
 import { assertContains } from "../applied";
+import { requiredReferences } from "../../src/steps/references";
 import { clusterDown, clusterUp, installProvider, kubectl, pulumi, pulumiEnv } from "../pulumiEnv";
 
 const PROVIDER_VERSION = require(join(ROOT, "node_modules", "@pulumi", "kubernetes", "package.json")).version as string;
@@ -106,6 +107,15 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     const want = Object.values(rendered).flat().map(key).sort();
     assert.deepEqual(live, want);
     assert.ok(listed.some((o) => o.kind === "Pod"), "the listing sees objects a controller made (so the filter above is what keeps them out)");
+    // Every object a deployed pod needs exists in the API server (kwok runs pods without looking).
+    const pods = listed.filter((o) => o.kind === "Pod");
+    for (const pod of pods) {
+      for (const ref of requiredReferences(pod.spec)) {
+        const r = kubectl(kubeconfig, ["get", ref.kind, ref.name, "-n", pod.metadata.namespace]);
+        assert.equal(r.code, 0, `Pod ${pod.metadata.name} needs ${ref.kind} ${ref.name} (${ref.via}): ${r.err}`);
+      }
+    }
+    assert.ok(pods.some((p) => requiredReferences(p.spec).length > 0), "some pod needs an object (the loop checks something)");
     // The check can fail: one labelled object made by hand, of a kind the render does not hold, is seen.
     const extra = join(dir, "extra.json");
     writeFileSync(extra, JSON.stringify({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "extra", namespace: "ws-team-a", labels: { "ocdp.io/claim": "cs-alice" } } }));

@@ -51,3 +51,18 @@ describe("claim status", () => {
     assert.equal(s.endpoints[0].url, "http://10.0.0.1:31000");
   });
 });
+
+describe("claim status: a pod waiting on an object that does not exist", () => {
+  const podReading = (secret: string): KObject => ({ ...meta("Pod", "d-1"),
+    spec: { containers: [{ name: "code-server", env: [{ name: "PASSWORD", valueFrom: { secretKeyRef: { name: secret, key: "password" } } }] }] },
+    status: { conditions: [{ type: "Ready", status: "True" }] } });
+  const withPresent = (objects: KObject[], present: string[]) => claimStatus("c", "a", "ws-a", "10.0.0.1", { objects, events: [], storageClasses: [], present: new Set(present) });
+  it("is failed, as a kubelet would say it, even when the (local) cluster ran the pod", () => {
+    const s = withPresent([deploy(1), podReading("cs-k")], ["ServiceAccount/default"]);
+    assert.equal(s.state, "failed");
+    assert.equal(s.reason, "Pod d-1: waiting: Secret cs-k not found (container code-server env PASSWORD)");
+  });
+  it("is ready once the object exists", () => {
+    assert.equal(withPresent([deploy(1), podReading("cs-k")], ["Secret/cs-k"]).state, "ready");
+  });
+});

@@ -2,6 +2,7 @@
 // and the events about them. Pure: the objects in, a verdict out (the CLI fetches them with kubectl).
 import { type Endpoint, userEndpoints } from "../../steps/endpoints";
 import type { KObject } from "../../steps/objects";
+import { requiredReferences } from "../../steps/references";
 import { bytes } from "../../steps/usage/quantity";
 import { claimUsage } from "../../steps/usage/usage";
 
@@ -24,6 +25,8 @@ export interface Live {
   /** Events of the namespace. */
   events: KObject[];
   storageClasses: KObject[];
+  /** `Kind/name` of every Secret, ConfigMap, PersistentVolumeClaim and ServiceAccount of the namespace (absent: not checked). */
+  present?: Set<string>;
 }
 
 type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -39,8 +42,11 @@ function latestEvent(events: KObject[], kind: string, name: string, reasons?: st
 
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
 
-function podProblem(pod: Obj, events: KObject[]): { fatal: boolean; reason: string } | undefined {
+function podProblem(pod: Obj, events: KObject[], present?: Set<string>): { fatal: boolean; reason: string } | undefined {
   const name = `Pod ${pod.metadata.name}`;
+  // As a kubelet would say it, on any cluster: the local one starts such pods anyway.
+  const missing = present && pod.spec ? requiredReferences(pod.spec).find((r) => !present.has(`${r.kind}/${r.name}`)) : undefined;
+  if (missing) return { fatal: true, reason: `${name}: waiting: ${missing.kind} ${missing.name} not found (${missing.via})` };
   for (const c of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
     const w = c.state?.waiting;
     if (w && FATAL_WAIT.has(w.reason)) return { fatal: true, reason: `${name}: container ${c.name} ${w.reason}${w.message ? `: ${oneLine(w.message)}` : ""}` };
@@ -91,7 +97,7 @@ export function claimStatus(claim: string, workspace: string, namespace: string,
 
   const problems = [
     ...o.filter((x) => x.kind === "PersistentVolumeClaim").map((p) => pvcProblem(p, live.events, live.storageClasses)),
-    ...o.filter((x) => x.kind === "Pod").map((p) => podProblem(p, live.events)),
+    ...o.filter((x) => x.kind === "Pod").map((p) => podProblem(p, live.events, live.present)),
   ].filter((p): p is { fatal: boolean; reason: string } => !!p);
   const notAvailable = workloads.filter((w) => (w.status?.availableReplicas ?? w.status?.readyReplicas ?? 0) < (w.spec?.replicas ?? 1) || (w.status?.observedGeneration ?? 0) < (w.metadata?.generation ?? 0));
   const deadline = workloads.map((w) => w.status?.conditions?.find((c: Obj) => c.type === "Progressing" && c.status === "False")).find(Boolean);
