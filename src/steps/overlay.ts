@@ -43,7 +43,7 @@ export function setStorageClass(name: string): ObjectTransform {
       copy.spec = { ...(copy.spec ?? {}), storageClassName: name };
       return copy;
     }
-    if (o?.kind === "StatefulSet" && o.spec?.volumeClaimTemplates) {
+    if (o?.kind === "StatefulSet" && String(o.apiVersion).startsWith("apps/") && o.spec?.volumeClaimTemplates) {
       const copy = structuredClone(o);
       for (const t of copy.spec.volumeClaimTemplates) t.spec = { ...(t.spec ?? {}), storageClassName: name };
       return copy;

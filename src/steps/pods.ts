@@ -9,30 +9,41 @@ export interface PodTemplate { spec?: PodSpec; replicas: number }
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Spec = { template?: { spec?: PodSpec }; replicas?: number; parallelism?: number; jobTemplate?: { spec?: Spec } };
 
-type PodKind = { template: string[]; replicas: (s?: Spec) => number };
+type PodKind = { group: string; template: string[]; replicas: (s?: Spec) => number };
 const TEMPLATE = ["spec", "template"];
-const replicated: PodKind = { template: TEMPLATE, replicas: (s) => s?.replicas ?? 1 };
-
-/** Per kind: the path to its pod template (the object whose `spec` is the pod spec; a Pod is its own), and how many pods. */
-const POD_KINDS: Record<string, PodKind> = {
-  Pod: { template: [], replicas: () => 1 },
-  Deployment: replicated,
-  ReplicaSet: replicated,
-  StatefulSet: replicated,
-  ReplicationController: replicated,
-  // A DaemonSet counts once: offline there are no nodes to multiply by.
-  DaemonSet: { template: TEMPLATE, replicas: () => 1 },
-  Job: { template: TEMPLATE, replicas: (s) => s?.parallelism ?? 1 },
-  CronJob: { template: ["spec", "jobTemplate", "spec", "template"], replicas: (s) => s?.jobTemplate?.spec?.parallelism ?? 1 },
-};
+const replicated = (group: string): PodKind => ({ group, template: TEMPLATE, replicas: (s) => s?.replicas ?? 1 });
 
 /**
- * The pod template of an object whose kind makes pods (by kind alone): the very object inside `o` (so a
+ * Per kind: its API group (a custom resource named Deployment in another group makes no pods: it is not
+ * overlaid, counted or waited for), the path to its pod template (the object whose `spec` is the pod
+ * spec; a Pod is its own), and how many pods.
+ */
+const POD_KINDS: Record<string, PodKind> = {
+  Pod: { group: "", template: [], replicas: () => 1 },
+  Deployment: replicated("apps"),
+  ReplicaSet: replicated("apps"),
+  StatefulSet: replicated("apps"),
+  ReplicationController: replicated(""),
+  // A DaemonSet counts once: offline there are no nodes to multiply by.
+  DaemonSet: { group: "apps", template: TEMPLATE, replicas: () => 1 },
+  Job: { group: "batch", template: TEMPLATE, replicas: (s) => s?.parallelism ?? 1 },
+  CronJob: { group: "batch", template: ["spec", "jobTemplate", "spec", "template"], replicas: (s) => s?.jobTemplate?.spec?.parallelism ?? 1 },
+};
+
+/** The pod-making kind of an object, by group and kind. */
+function podKind(o: Obj): PodKind | undefined {
+  const kind = POD_KINDS[o?.kind];
+  const api = typeof o?.apiVersion === "string" ? o.apiVersion : "";
+  return kind && (api.includes("/") ? api.split("/")[0] : "") === kind.group ? kind : undefined;
+}
+
+/**
+ * The pod template of an object whose kind makes pods (by group and kind): the very object inside `o` (so a
  * step editing a copy edits it in place) whose `spec` is the pod spec and whose `metadata` labels the
  * pods; a Pod is its own. Undefined for other kinds and where the path is missing.
  */
 export function podTemplateOf(o: Obj): Obj | undefined {
-  const kind = POD_KINDS[o?.kind];
+  const kind = podKind(o);
   if (!kind) return undefined;
   let cur: Obj | undefined = o;
   for (const k of kind.template) cur = cur?.[k];
@@ -41,7 +52,7 @@ export function podTemplateOf(o: Obj): Obj | undefined {
 
 /** The pod spec and pod count of an object whose kind makes pods, else undefined. */
 export function podTemplate(o: KObject): PodTemplate | undefined {
-  const kind = POD_KINDS[o.kind];
+  const kind = podKind(o);
   if (!kind) return undefined;
   return { spec: podTemplateOf(o)?.spec as PodSpec | undefined, replicas: kind.replicas(o.spec as Spec | undefined) };
 }

@@ -27,7 +27,7 @@ describe("environment overlay knobs", () => {
   it("storageClass sets PVCs and StatefulSet claim templates", () => {
     const pvc = setStorageClass("fast")({ kind: "PersistentVolumeClaim", metadata: { name: "p" }, spec: { storageClassName: "slow" } });
     assert.equal(pvc.spec.storageClassName, "fast");
-    const sts = setStorageClass("fast")({ kind: "StatefulSet", metadata: { name: "s" }, spec: { volumeClaimTemplates: [{ spec: {} }] } });
+    const sts = setStorageClass("fast")({ apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "s" }, spec: { volumeClaimTemplates: [{ spec: {} }] } });
     assert.equal(sts.spec.volumeClaimTemplates[0].spec.storageClassName, "fast");
     assert.deepEqual(setStorageClass("fast")(service()), service(), "other kinds untouched");
   });
@@ -77,7 +77,7 @@ describe("environment overlay knobs", () => {
       const d = deployment({ "nvidia.com/gpu": 1 });
       const o = kind === "Pod" ? { apiVersion: "v1", kind, metadata: { name: "p" }, spec: d.spec.template.spec }
         : kind === "CronJob" ? { apiVersion: "batch/v1", kind, metadata: { name: "c" }, spec: { jobTemplate: { spec: { template: d.spec.template } } } }
-          : { ...d, kind };
+          : { ...d, kind, apiVersion: kind === "ReplicationController" ? "v1" : kind === "Job" ? "batch/v1" : "apps/v1" };
       const out = applyOverlay(o, { registry: "r.io", gpuRuntimeClass: "nvidia", labels: { site: "lab" }, imagePullSecrets: ["p"], nodeSelector: { n: "1" } });
       const t = template(out);
       assert.equal(t.spec.containers[0].image, "r.io/vllm/vllm-openai:v1");
@@ -94,6 +94,11 @@ describe("environment overlay knobs", () => {
     const want = structuredClone(cr);
     assert.deepEqual(applyOverlay(cr, { registry: "r.io", nodeSelector: { n: "1" } }), want);
     assert.deepEqual(cr, want);
+  });
+  it("a custom resource named Deployment in another group is not a workload: left alone", () => {
+    const cr = { ...deployment({ "nvidia.com/gpu": 1 }), apiVersion: "example.com/v1" };
+    const want = structuredClone(cr);
+    assert.deepEqual(applyOverlay(cr, { registry: "r.io", gpuRuntimeClass: "nvidia", imagePullSecrets: ["p"], nodeSelector: { n: "1" } }), want);
   });
   it("knobs are pure: the input object is never changed", () => {
     const d = deployment({ "nvidia.com/gpu": 1 });

@@ -5,7 +5,7 @@ import type { KObject } from "../../src/steps/objects";
 import { claimStatus } from "../../src/cli/status/claimStatus";
 
 const meta = (kind: string, name: string, extra: object = {}) => ({ apiVersion: "v1", kind, metadata: { name, namespace: "ws-a", generation: 1, ...extra } });
-const deploy = (available: number, replicas = 1, gpus = 1): KObject => ({ ...meta("Deployment", "d"),
+const deploy = (available: number, replicas = 1, gpus = 1): KObject => ({ ...meta("Deployment", "d"), apiVersion: "apps/v1",
   spec: { replicas, template: { spec: { containers: [{ name: "c", resources: { limits: { "nvidia.com/gpu": gpus } } }] } } },
   status: { observedGeneration: 1, availableReplicas: available } });
 const pod = (status: object): KObject => ({ ...meta("Pod", "d-1"), spec: {}, status });

@@ -54,6 +54,8 @@ describe("claim usage", () => {
     ["StatefulSet claim templates x replicas", [{ apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "s" },
       spec: { replicas: 3, template: { spec: { containers: [] } }, volumeClaimTemplates: [{ spec: { resources: { requests: { storage: "10Gi" } } } }] } }], { storage: 30 * GI }],
     ["Job parallelism", [{ apiVersion: "batch/v1", kind: "Job", metadata: { name: "j" }, spec: { parallelism: 4, template: { spec: { containers: [c("a", { "nvidia.com/gpu": 1 })] } } } }], { "nvidia.com/gpu": 4 }],
+    ["a custom resource named Deployment in another group makes no pods: nothing counted",
+      [{ ...deploy([c("a", { cpu: "1", "nvidia.com/gpu": 2 })], 3), apiVersion: "example.com/v1" }], { cpu: 0, "nvidia.com/gpu": 0 }],
   ];
   for (const [what, objects, want] of cases) {
     it(what, () => {

@@ -84,7 +84,7 @@ function storageOf(o: KObject): number {
   if (o.kind === "PersistentVolumeClaim") {
     return bytes((o.spec as { resources?: { requests?: { storage?: string } } })?.resources?.requests?.storage) ?? 0;
   }
-  if (o.kind === "StatefulSet") {
+  if (o.kind === "StatefulSet" && String(o.apiVersion).startsWith("apps/")) {
     const s = o.spec as { replicas?: number; volumeClaimTemplates?: { spec?: { resources?: { requests?: { storage?: string } } } }[] };
     const per = (s?.volumeClaimTemplates ?? []).reduce((n, t) => n + (bytes(t.spec?.resources?.requests?.storage) ?? 0), 0);
     return per * (s?.replicas ?? 1);
