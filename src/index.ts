@@ -1,12 +1,11 @@
 // The Pulumi program, thin: load the stack's config with the CLI's loader (proven equal to Pulumi's reading), resolve and validate every
 // claim and render it offline (digest, and proof the render works) before a single resource is
 // registered, then deploy. Any problem: one report, nothing registered, so nothing can be deleted.
-import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CREDENTIALS_KEY, parseCredentials, referencedPullSecrets } from "./config/credentials";
 import { formatIssues, RenderError, ValidationError } from "./config/errors";
-import { findProjectRoot, fromConfigValues, loadProject, loadStackConfig, stackFile, stackValuesOf } from "./config/load";
+import { findProjectRoot, fromConfigValues, loadProject, loadStackReading, stackFile } from "./config/load";
 import { readingDifferences } from "./config/sameReading";
 import { deployStack } from "./pulumi/stack";
 import { plainStackTraces } from "./pulumi/stackTraces";
@@ -23,14 +22,13 @@ export = async () => {
     const ctx = { projectRoot: project.root, cacheDir, renderCache: new RenderCache(`${cacheDir}/render`) };
     // One reading: the stack file through ocdp's strict loader (what the gate, diff and render judged),
     // proven equal to the config Pulumi handed this program, key by key; any difference refuses the run.
-    const fileConfig = loadStackConfig(project, stack);
-    const rel = relative(project.root, stackFile(project, stack));
-    const differ = readingDifferences(fileConfig, pulumi.runtime.allConfig());
+    const reading = loadStackReading(project, stack);
+    const differ = readingDifferences(reading.config, pulumi.runtime.allConfig());
     if (differ.length) {
+      const rel = relative(project.root, stackFile(project, stack));
       throw new ValidationError(differ.map((d) => ({ stack, field: rel, rule: `${d} (run Pulumi with the stack file itself; see docs/pull-requests.md)` })));
     }
-    const values = stackValuesOf(project, readFileSync(stackFile(project, stack)), rel);
-    const config = fromConfigValues(stack, values);
+    const config = fromConfigValues(stack, reading.values);
     // Secret config is read raw (Config.get would warn) and checked without echoing a value.
     const creds = parseCredentials(stack, pulumi.runtime.getConfig(`ocdp:${CREDENTIALS_KEY}`), referencedPullSecrets(config.policy));
     const plan = await planStack(config, ctx).catch((e) => {

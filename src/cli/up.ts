@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import execa from "execa";
 import { kubeconfigProblem } from "../config/kubeconfig";
-import { loadStack, loadStackValues, stackFile } from "../config/load";
+import { fromConfigValues, loadStackValues, stackFile } from "../config/load";
 import { RenderError, ValidationError } from "../config/errors";
 import { ensureProvider, type PulumiProject, pulumiCli, pulumiProject } from "./operate/pulumiProject";
 import { configFileArgs, moveSalt, stackFiles } from "./operate/stackFiles";
@@ -69,7 +69,8 @@ export const upCommand: Command = {
     const project = openProject(o.project);
     const root = project.root;
     // A bad stack file or claim fails here, before a cluster starts or Pulumi runs.
-    const config = loadStack(project, stack);
+    const values = loadStackValues(project, stack);
+    const config = fromConfigValues(stack, values);
     await resolveStack(config, renderContext(project));
     const t0 = Date.now();
     if (stack === LOCAL && !(await clusterRunning(root))) {
@@ -77,7 +78,7 @@ export const upCommand: Command = {
       if (!(await localCluster(root, "up"))) return 1;
     }
     // A cluster the stack cannot reach: one error now, not one per resource from inside Pulumi.
-    const unreachable = loadStackValues(project, stack).kubeconfig === undefined ? kubeconfigProblem(config, root) : undefined;
+    const unreachable = values.kubeconfig === undefined ? kubeconfigProblem(config, root) : undefined;
     if (unreachable) throw new ValidationError([unreachable]);
     const p = pulumiProject(root);
     process.stderr.write(`[ocdp up] backend ${p.backend}; passphrase from ${p.passphraseFrom}\n`);

@@ -5,7 +5,7 @@ import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { IssueList, shown, UsageError, ValidationError } from "./errors";
 import { checkDirectory, mergeAccess } from "./access";
-import { type ConfigValues, effectiveConfig, KNOWN_KEYS, NS, type ProjectFile, readProjectFile, readStackFile } from "./configFile";
+import { type ConfigValues, effectiveConfig, KNOWN_KEYS, NS, PROJECT_ONLY_KEYS, type ProjectFile, readProjectFile, readStackFile } from "./configFile";
 import { accessSchema, claimSchema, clusterSchema, policySchema, templateSchema } from "./schema";
 import type { Access, Claim, Cluster, Policy, StackConfig, Template } from "./types";
 import { check } from "./validate";
@@ -47,7 +47,10 @@ export function loadProject(root = findProjectRoot()): Project {
 /** The project described by Pulumi.yaml's bytes (or text); `where` names it in errors. */
 export function projectOf(root: string, input: string | Uint8Array, where = "Pulumi.yaml"): Project {
   const file = readProjectFile(input, where);
-  return { root, name: file.name, stackConfigDir: file.stackConfigDir, config: ocdpKeys(file.config), file };
+  // What a stack's values start from: the project's ocdp: keys, its own settings (the allow-list) aside.
+  const config = ocdpKeys(file.config);
+  for (const k of PROJECT_ONLY_KEYS) delete config[k];
+  return { root, name: file.name, stackConfigDir: file.stackConfigDir, config, file };
 }
 
 export function stackFile(project: Project, stack: string): string {
@@ -67,25 +70,41 @@ function readStackBytes(project: Project, stack: string): Buffer {
   return readFileSync(file);
 }
 
-/** Every config key of a stack, full keys, as Pulumi hands them to the program (project's, then the stack's). */
-export function loadStackConfig(project: Project, stack: string): ConfigValues {
-  const rel = relative(project.root, stackFile(project, stack));
-  return effectiveConfig(project.file, readStackFile(readStackBytes(project, stack), rel, project.file.allowedKeys));
+/** The stack file's own config keys (full keys), read once by the strict loader. */
+function readOwn(project: Project, stack: string): ConfigValues {
+  return readStackFile(readStackBytes(project, stack), relative(project.root, stackFile(project, stack)), project.file.allowedKeys);
+}
+
+/** Raw `ocdp:*` values from a stack file's own keys: the project's, overridden by the stack's, access a union. */
+function valuesOf(project: Project, own: ConfigValues): Record<string, unknown> {
+  const mine = ocdpKeys(own);
+  const merged = { ...project.config, ...mine };
+  if ("access" in mine) merged.access = mergeAccess(project.config.access, mine.access);
+  return merged;
+}
+
+/**
+ * A stack read once, two ways: every config key as Pulumi hands them to the program (project's, then
+ * the stack's; for the program's proof of one reading), and the `ocdp:*` values the commands check.
+ */
+export function loadStackReading(project: Project, stack: string): { config: ConfigValues; values: Record<string, unknown> } {
+  const own = readOwn(project, stack);
+  return { config: effectiveConfig(project.file, own), values: valuesOf(project, own) };
 }
 
 /** Raw `ocdp:*` values of a stack: the project's, overridden by the stack file's. */
 export function loadStackValues(project: Project, stack: string): Record<string, unknown> {
-  const rel = relative(project.root, stackFile(project, stack));
-  return stackValuesOf(project, readStackBytes(project, stack), rel);
+  return valuesOf(project, readOwn(project, stack));
 }
 
-/** Raw `ocdp:*` values from a stack file's bytes: the project's, overridden by the stack's, access a union. */
+/** Raw `ocdp:*` values from a stack file's bytes (a commit's, or text about to be written). */
 export function stackValuesOf(project: Project, input: string | Uint8Array, where: string): Record<string, unknown> {
-  const own = ocdpKeys(readStackFile(input, where, project.file.allowedKeys));
-  const merged = { ...project.config, ...own };
-  if ("access" in own) merged.access = mergeAccess(project.config.access, own.access);
-  delete merged.allowedConfigKeys;
-  return merged;
+  return valuesOf(project, readStackFile(input, where, project.file.allowedKeys));
+}
+
+/** The values a stack file's own keys give, other namespaces' keys kept whole (what the gate judges). */
+export function snapshotValuesOf(project: Project, own: ConfigValues): Record<string, unknown> {
+  return { ...valuesOf(project, own), ...Object.fromEntries(Object.entries(own).filter(([k]) => !k.startsWith(`${NS}:`))) };
 }
 
 /** Templates may be a list or a map keyed by id. */

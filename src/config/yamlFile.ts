@@ -3,7 +3,8 @@
 // Where the two could read one text differently, an attacker chooses the difference: a merge key, a
 // Unicode line break, an alias, a number written so that one parser sees 017 and the other 15. So the
 // reader accepts only the part of YAML both read alike, and refuses the rest with the file, the line and
-// the rule. test/unit/configEquivalence proves the accepted part equal against the real Pulumi CLI.
+// the rule. test/render/configReading.test.ts proves the accepted part equal against the real Pulumi
+// CLI and engine.
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from "yaml";
 import { type Issue, ValidationError } from "./errors";
 

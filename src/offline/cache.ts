@@ -9,8 +9,6 @@ import type { ResolvedClaim } from "../catalog/resolve";
 import type { KObject } from "../steps/objects";
 import { treeHash } from "../catalog/sources/treeHash";
 
-export { treeHash };
-
 /** Bumped when the pipeline's own logic changes what a render produces. */
 const PIPELINE_VERSION = "6";
 const TOOLS = "helm-3.18.6+kustomize-5.6.0";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResolvedClaim } from "../catalog/resolve";
 import { RenderError } from "../config/errors";
-import { treeHash } from "./cache";
+import { treeHash } from "../catalog/sources/treeHash";
 import { runTool } from "./tools";
 
 export interface HelmContext {

@@ -16,6 +16,11 @@ export function dumpObjects(objs: unknown[]): string {
   return objs.map((o) => yaml.dump(o, { noRefs: true, lineWidth: -1, sortKeys: false })).join("---\n");
 }
 
+/** The API group of an apiVersion: `apps` of `apps/v1`, "" (core) of `v1`. */
+export function groupOf(apiVersion: string): string {
+  return apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+}
+
 /** apiVersion/kind/namespace/name: what identifies an object in a cluster. */
 export function identity(o: KObject): string {
   return `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`;

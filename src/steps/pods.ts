@@ -1,7 +1,7 @@
 // Where a workload keeps its pods: the pod template of each kind that makes pods, and how many. One
 // place for the steps that read or edit pod specs (usage counts their resources, depends-on what they
 // mount, the overlay edits them).
-import type { KObject } from "./objects";
+import { groupOf, type KObject } from "./objects";
 
 export type PodSpec = Record<string, unknown>;
 export interface PodTemplate { spec?: PodSpec; replicas: number }
@@ -33,8 +33,7 @@ const POD_KINDS: Record<string, PodKind> = {
 /** The pod-making kind of an object, by group and kind. */
 function podKind(o: Obj): PodKind | undefined {
   const kind = POD_KINDS[o?.kind];
-  const api = typeof o?.apiVersion === "string" ? o.apiVersion : "";
-  return kind && (api.includes("/") ? api.split("/")[0] : "") === kind.group ? kind : undefined;
+  return kind && groupOf(typeof o?.apiVersion === "string" ? o.apiVersion : "") === kind.group ? kind : undefined;
 }
 
 /**

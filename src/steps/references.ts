@@ -4,16 +4,20 @@
 // PersistentVolumeClaim or ServiceAccount is refused when that object is neither applied with the
 // claim nor the cluster's own: in particular when only a Helm hook creates it, which Chart v4 leaves
 // out. Pull secrets are the stack's (ocdp:registryCredentials) or the site's, and a missing one does not
-// stop a pod: they are not checked. Optional references (`optional: true`) are not either.
-import { groupOf } from "./dependsOn";
-import type { KObject } from "./objects";
+// stop a pod: they are not checked. Optional references (`optional: true`) are not either. The walk of a
+// pod spec's references is the one depends-on (./dependsOn.ts) orders a claim's objects by.
+import { groupOf, type KObject } from "./objects";
 import { podTemplate } from "./pods";
 
 type Obj = Record<string, unknown>;
-export interface PodReference { kind: "Secret" | "ConfigMap" | "PersistentVolumeClaim" | "ServiceAccount"; name: string; via: string }
+export interface PodReference {
+  kind: "Secret" | "ConfigMap" | "PersistentVolumeClaim" | "ServiceAccount";
+  name: string;
+  /** Where the pod spec names it: `volume data`, `container c env PASSWORD`, `imagePullSecrets`, ... */
+  via: string;
+  optional: boolean;
+}
 
-/** Groups whose kinds make pods: a custom resource named Deployment is not a workload. */
-const WORKLOAD_GROUPS = new Set(["", "apps", "batch"]);
 export const HOOK = "helm.sh/hook";
 
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj => !!x && typeof x === "object") : []);
@@ -22,12 +26,12 @@ const at = (o: unknown, k: string): Obj | undefined => {
   return v && typeof v === "object" ? (v as Obj) : undefined;
 };
 
-/** The objects a pod spec cannot start without (optional ones and pull secrets aside), each with where it is named. */
-export function requiredReferences(spec: Obj): PodReference[] {
+/** Every object a pod spec names: volumes (also projected), env, envFrom, pull secrets, service account. */
+export function podSpecReferences(spec: Obj): PodReference[] {
   const out: PodReference[] = [];
   const add = (kind: PodReference["kind"], ref: Obj | undefined, key: string, via: string) => {
     const name = ref?.[key];
-    if (typeof name === "string" && name && ref?.optional !== true) out.push({ kind, name, via });
+    if (typeof name === "string" && name) out.push({ kind, name, via, optional: ref?.optional === true });
   };
   for (const v of list(spec.volumes)) {
     add("PersistentVolumeClaim", at(v, "persistentVolumeClaim"), "claimName", `volume ${v.name}`);
@@ -48,10 +52,17 @@ export function requiredReferences(spec: Obj): PodReference[] {
       add("Secret", at(at(e, "valueFrom"), "secretKeyRef"), "name", `container ${c.name} env ${e.name}`);
     }
   }
-  const sa = spec.serviceAccountName ?? spec.serviceAccount;
-  // Every namespace has its `default` ServiceAccount.
-  if (typeof sa === "string" && sa && sa !== "default") out.push({ kind: "ServiceAccount", name: sa, via: "serviceAccountName" });
+  for (const s of list(spec.imagePullSecrets)) add("Secret", s, "name", "imagePullSecrets");
+  add("ServiceAccount", { name: spec.serviceAccountName ?? spec.serviceAccount }, "name", "serviceAccountName");
   return out;
+}
+
+/**
+ * The objects a pod cannot start without: optional ones aside, pull secrets aside (a missing one does
+ * not stop a pod), and the `default` ServiceAccount every namespace has.
+ */
+export function requiredReferences(spec: Obj): PodReference[] {
+  return podSpecReferences(spec).filter((r) => !r.optional && r.via !== "imagePullSecrets" && !(r.kind === "ServiceAccount" && r.name === "default"));
 }
 
 /**
@@ -65,7 +76,7 @@ export function missingReferences(objects: KObject[], namespace: string): string
   const hooks = new Map(core.filter((o) => o.metadata?.annotations?.[HOOK] !== undefined).map((o) => [key(o.kind, o.metadata?.namespace, o.metadata?.name), o.metadata.annotations![HOOK]]));
   const out: string[] = [];
   for (const o of objects) {
-    const spec = WORKLOAD_GROUPS.has(groupOf(o.apiVersion)) ? podTemplate(o)?.spec : undefined;
+    const spec = podTemplate(o)?.spec;
     if (!spec) continue;
     for (const r of requiredReferences(spec)) {
       const k = key(r.kind, o.metadata?.namespace, r.name);

@@ -46,12 +46,15 @@ function inArchive(gz: Buffer, rel: string): string[] {
     const str = (a: number, n: number) => header.subarray(a, a + n).toString("utf8").replace(/\0.*$/s, "");
     const name = [str(345, 155), str(0, 100)].filter(Boolean).join("/");
     const size = parseInt(str(124, 12).trim() || "0", 8);
-    const type = String.fromCharCode(header[156] || 48);
+    const regular = header[156] === 0 || header[156] === 0x30; // typeflag "\0" or "0": a file
     const body = tar.subarray(off + 512, off + 512 + size);
     // <chart>/crds/..., <chart>/charts/<sub>/crds/..., and packaged subcharts <chart>/charts/<sub>.tgz
     const inChart = name.split("/").slice(1).join("/");
-    if ((type === "0" || type === "\0") && /(^|\/)crds\/.+/.test(inChart) && /^(charts\/[^/]+\/)*crds\//.test(inChart)) out.push(rel ? `${rel}/${inChart}` : inChart);
-    else if ((type === "0" || type === "\0") && /^(charts\/[^/]+\/)*charts\/[^/]+\.tgz$/.test(inChart)) out.push(...inArchive(Buffer.from(body), rel ? `${rel}/${inChart}` : inChart));
+    const path = rel ? `${rel}/${inChart}` : inChart;
+    if (regular) {
+      if (/^(charts\/[^/]+\/)*crds\/./.test(inChart)) out.push(path);
+      else if (/^(charts\/[^/]+\/)*charts\/[^/]+\.tgz$/.test(inChart)) out.push(...inArchive(Buffer.from(body), path));
+    }
     off += 512 + Math.ceil(size / 512) * 512;
   }
   return out.sort();

@@ -41,16 +41,14 @@ function walk(root: string, real: string, path: string, h: Hash, seen: Set<strin
     const st = lstatSync(p);
     if (st.isSymbolicLink()) {
       const target = readlinkSync(p);
+      h.update(`L\0${rel}\0${target}\0`);
       let to: string;
       try {
         to = realpathSync(p);
       } catch {
-        // A dangling link: its text is all there is (the tool will fail on it, and say so).
-        h.update(`L\0${rel}\0${target}\0`);
-        continue;
+        continue; // a dangling link: its text is all there is (the tool will fail on it, and say so)
       }
       if (!inside(root, to)) throw new TreeLinkError(rel, target);
-      h.update(`L\0${rel}\0${target}\0`);
       const ts = statSync(to);
       if (ts.isDirectory()) {
         if (seen.has(to)) continue; // a loop: the tools refuse it; hashing it once is enough

@@ -55,7 +55,6 @@ function flowLeaves(node: YAMLMap): void {
   }
 }
 
-/** Sets `path` under `node`, making missing maps on the way (in the style of their parent). */
 /**
  * Strings that Pulumi's YAML reader would take for something else when written plain (`2026-12-06`,
  * `017`) are written quoted: what `claim` writes, the strict loader reads back (and render, and Pulumi).
@@ -68,6 +67,7 @@ function quoteWhereNeeded(node: unknown): void {
   });
 }
 
+/** Sets `path` under `node`, making missing maps on the way (in the style of their parent). */
 function setPath(doc: Document, node: YAMLMap, path: string[], value: unknown): void {
   let cur: YAMLMap = node;
   for (const k of path.slice(0, -1)) {

@@ -2,8 +2,8 @@
 import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ValidationError } from "../../config/errors";
-import { NS, readStackFile } from "../../config/configFile";
-import { type Project, projectOf, stackValuesOf } from "../../config/load";
+import { readStackFile } from "../../config/configFile";
+import { type Project, projectOf, snapshotValuesOf } from "../../config/load";
 import { showFile } from "../diff/gitRef";
 
 export interface Snapshot {
@@ -29,8 +29,6 @@ export async function snapshotAt(root: string, stack: string, commit?: string): 
   const stackPath = relative(root, join(root, project.stackConfigDir, `Pulumi.${stack}.yaml`));
   const bytes = await read(stackPath);
   if (bytes === undefined) return { project, stackPath };
-  const where = `${stackPath} at ${at}`;
   // Keys of other namespaces an admin allows are judged too, under their full names.
-  const other = Object.entries(readStackFile(bytes, where, project.file.allowedKeys)).filter(([k]) => !k.startsWith(`${NS}:`));
-  return { project, stackPath, values: { ...stackValuesOf(project, bytes, where), ...Object.fromEntries(other) } };
+  return { project, stackPath, values: snapshotValuesOf(project, readStackFile(bytes, `${stackPath} at ${at}`, project.file.allowedKeys)) };
 }

@@ -17,8 +17,6 @@ export interface PulumiProject {
   backend: string;
   /** Where the passphrase comes from, in words (never the passphrase). */
   passphraseFrom: string;
-  /** The run's private temporary folder (TMPDIR of pulumi, the provider and the program). */
-  tmp: string;
 }
 
 /**
@@ -34,10 +32,9 @@ function privateTmp(): string {
 }
 
 export function pulumiProject(root: string, base: NodeJS.ProcessEnv = process.env): PulumiProject {
-  const tmp = privateTmp();
   const env: NodeJS.ProcessEnv = {
     ...base,
-    TMPDIR: tmp,
+    TMPDIR: privateTmp(),
     PATH: `${join(root, ".tools", "bin")}:${base.PATH ?? ""}`,
     PULUMI_HOME: base.PULUMI_HOME ?? join(root, ".pulumi-home"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
@@ -66,7 +63,7 @@ export function pulumiProject(root: string, base: NodeJS.ProcessEnv = process.en
       passphraseFrom = `${PASSPHRASE_FILE} (git-ignored, made on first use)`;
     }
   }
-  return { root, env, backend, passphraseFrom, tmp };
+  return { root, env, backend, passphraseFrom };
 }
 
 export async function pulumiCli(p: PulumiProject, args: string[], opts: { stdio?: "inherit" | "pipe" } = {}) {
