@@ -1,13 +1,15 @@
 // The public kuoss code-server chart, served from a Helm repository on loopback, used exactly as the
 // OCDP manifests README writes its template. It creates its login Secret only as a Helm pre-install
 // hook, which Chart v4 leaves out: until hooks have one policy in both executors, the claim is refused
-// at render, naming the Secret and the hook, instead of deploying a pod that can never start.
+// at render and by the Pulumi program alike, naming the Secret and the hook, instead of deploying a pod
+// that can never start.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type ChartServer, serveHelmRepo } from "../chartServers";
 import { ROOT, STACK_TRACE, ocdpAsync, scratchProject, writeStack } from "../helpers";
+import { pulumi, pulumiEnv } from "../pulumiEnv";
 
 const KUOSS = join(ROOT, "..", "shared", "charts", "code-server-3.16.1.tgz");
 
@@ -38,5 +40,14 @@ describe("the public kuoss code-server 3.16.1 chart, as the OCDP README's templa
     assert.match(r.err, /stack kuoss, claim cs-k, template code-server-kuoss, field objects: checking what its pods need failed: Deployment cs-k needs Secret cs-k \(container code-server env PASSWORD\), which only a Helm pre-install hook creates: Chart v4 leaves hooks out/);
     assert.doesNotMatch(r.err, STACK_TRACE);
     assert.doesNotMatch(r.out + r.err, /password: /, "the generated password is never printed");
+  });
+
+  it("is refused the same way by the real engine: pulumi preview fails with the same words and registers nothing", async () => {
+    const env = pulumiEnv(join(dir, ".pulumi-kuoss"));
+    assert.equal((await pulumi(dir, env, ["stack", "init", "kuoss"])).code, 0);
+    const r = await pulumi(dir, env, ["preview", "--stack", "kuoss"]);
+    assert.notEqual(r.code, 0, r.out);
+    assert.match(r.out + r.err, /stack kuoss, claim cs-k, template code-server-kuoss, field objects: checking what its pods need failed: Deployment cs-k needs Secret cs-k \(container code-server env PASSWORD\), which only a Helm pre-install hook creates/);
+    assert.doesNotMatch(r.out, /\+ +kubernetes:/, "no resource planned");
   });
 });
