@@ -5,8 +5,10 @@ import { relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CREDENTIALS_KEY, parseCredentials, referencedPullSecrets } from "./config/credentials";
 import { formatIssues, RenderError, ValidationError } from "./config/errors";
+import { SEED_KEY, seedProblems } from "./config/secretSeed";
 import { findProjectRoot, fromConfigValues, loadProject, loadStackReading, stackFile } from "./config/load";
-import { readingDifferences } from "./config/sameReading";
+import { isSecure, readingDifferences } from "./config/sameReading";
+import { holdsGenerated } from "./steps/derived";
 import { deployStack } from "./pulumi/stack";
 import { plainStackTraces } from "./pulumi/stackTraces";
 import { RenderCache } from "./offline/cache";
@@ -44,9 +46,14 @@ export = async () => {
       const t = config.cluster.timeouts?.readiness ?? "10m";
       pulumi.log.info(`each workload has ${t} to become ready (ocdp:cluster.timeouts.readiness); if one does not, \`npx ocdp status --stack ${stack}\` says why`);
     }
-    const secrets = { kubeconfig: cfg.getSecret("kubeconfig"), registryCredentials: creds.credentials };
-    const { endpoints, workloads } = deployStack(config, rendered, plan.quotas, ctx, secrets);
-    return { endpoints, workloads };
+    // Generated values are derived from the stack's seed: without it they could only change at every run.
+    const secretSeed = pulumi.runtime.getConfig(SEED_KEY);
+    const seedIssues = seedProblems(stack, secretSeed, rendered.filter((r) => holdsGenerated(r.objects)).map((r) => r.claim.claim.name),
+      isSecure(reading.config[SEED_KEY]));
+    if (seedIssues.length) throw new ValidationError(seedIssues);
+    const secrets = { kubeconfig: cfg.getSecret("kubeconfig"), registryCredentials: creds.credentials, secretSeed };
+    const { endpoints, workloads, credentials, credentialNames } = deployStack(config, rendered, plan.quotas, ctx, secrets);
+    return { endpoints, workloads, credentials, credentialNames };
   } catch (e) {
     if (e instanceof ValidationError) throw new pulumi.RunError(formatIssues(e.issues));
     if (e instanceof RenderError) throw new pulumi.RunError(e.message);

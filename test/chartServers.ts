@@ -54,3 +54,19 @@ export async function serveOciRegistry(): Promise<ChartServer> {
   execFileSync(tool("helm"), ["push", tgz, url, "--plain-http"], { env: { ...process.env, HELM_CONFIG_HOME: tempDir("ocdp-helmcfg-") }, stdio: "pipe" });
   return { url, close: () => p.kill() };
 }
+
+/** The public kuoss code-server chart exactly as its repository serves it (../shared/charts/README.md). */
+export const KUOSS = join(ROOT, "..", "shared", "charts", "code-server-3.16.1.tgz");
+
+/** The template the OCDP manifests README writes for it, the chart served from `url`. */
+export function kuossTemplate(url: string) {
+  return {
+    id: "code-server-kuoss", templateType: "kustomize",
+    source: {
+      type: "helm", repositoryUrl: url, chart: "code-server", version: "3.16.1", releaseName: "{{ name }}",
+      values: 'fullnameOverride: "{{ name }}"\nserviceAccount: {create: false}\npersistence: {enabled: true, size: 20Gi}\n',
+      preset: { type: "kustomize", path: "packages/code-server/presets/k3s-hami" },
+    },
+    bindings: { users: ["alice"] },
+  };
+}

@@ -5,6 +5,7 @@ import { formatIssues, UsageError } from "../config/errors";
 import { dumpObjects, type KObject } from "../steps/objects";
 import type { RenderedClaim } from "../offline/pipeline";
 import { planStack } from "../offline/plan";
+import { maskSecrets, secretValuesOf } from "../steps/secretValues";
 import { openStack, parse, requireOpt } from "./context";
 import type { Command } from "./main";
 
@@ -21,6 +22,9 @@ code is 1 (as \`pulumi preview\` fails).
              quota; else print to stdout (JSON: keys are claim names and workspace/<ws> for quotas)
   --format   yaml (default) or json
   --no-cache render every claim even when the render cache (.ocdp/cache/render) has it
+  --show-secrets  print the values of secret inputs (\`secret: true\`, or reaching a Secret); by default
+             every field holding one prints as "(secret value)". Values a chart generates at random are
+             never known here: they print as placeholders \`ocdp:generated:<alphabet>:<length>:<id>\`.
 A one-line summary per claim goes to stderr, with a progress line while rendering on a terminal.`;
 
 function summary(r: RenderedClaim): string {
@@ -36,7 +40,7 @@ export const renderCommand: Command = {
   async run(argv) {
     const { values: o } = parse(argv, {
       stack: { type: "string" }, claim: { type: "string", multiple: true }, out: { type: "string" }, format: { type: "string" },
-      "no-cache": { type: "boolean" },
+      "no-cache": { type: "boolean" }, "show-secrets": { type: "boolean" },
     }, usage);
     const stack = requireOpt(o.stack, "stack", usage);
     const format = o.format ?? "yaml";
@@ -59,7 +63,7 @@ export const renderCommand: Command = {
     // Quotas belong to workspaces, not claims: printed after the claims (all of them unless --claim).
     const quotas = o.claim ? [] : plan.quotas;
     const files: [string, KObject[]][] = [
-      ...rendered.map((r): [string, KObject[]] => [r.claim.claim.name, r.objects]),
+      ...rendered.map((r): [string, KObject[]] => [r.claim.claim.name, o["show-secrets"] ? r.objects : maskSecrets(r.objects, secretValuesOf(r.claim.inputs, r.claim.values))]),
       ...quotas.map((q): [string, KObject[]] => [`workspace/${q.workspace}`, [q.object]]),
     ];
     const text = (objects: KObject[]) => (format === "json" ? `${JSON.stringify(objects, null, 2)}\n` : dumpObjects(objects));

@@ -5,7 +5,7 @@
 import type { ConfigValues } from "./configFile";
 
 /** `{secure: "..."}` as a stack file stores a Pulumi secret; Pulumi hands the program the plaintext. */
-function isSecure(v: unknown): v is { secure: string } {
+export function isSecure(v: unknown): v is { secure: string } {
   return !!v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 1 && typeof (v as { secure?: unknown }).secure === "string";
 }
 

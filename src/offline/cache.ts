@@ -7,10 +7,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from "node:path";
 import type { ResolvedClaim } from "../catalog/resolve";
 import type { KObject } from "../steps/objects";
+import type { StageExtras } from "../steps/stage";
 import { treeHash } from "../catalog/sources/treeHash";
 
 /** Bumped when the pipeline's own logic changes what a render produces. */
-const PIPELINE_VERSION = "6";
+const PIPELINE_VERSION = "7";
 const TOOLS = "helm-3.18.6+kustomize-5.6.0";
 /**
  * JSON with every object's keys sorted: a claim's values arrive in the YAML file's order through the CLI
@@ -24,15 +25,17 @@ export function canonicalJson(v: unknown): string {
 
 /**
  * Everything a claim's post-render depends on besides Helm's output: the preset (commit or tree), the
- * claim's values and inputs, its names, and the finishing (overlay, guards, apply annotations). Not the
- * chart: Helm's output stands for it. The program writes it into the staged claim's manifest.
+ * claim's values and inputs, its names, and the finishing (overlay, guards, apply annotations), with
+ * `extras` what the render added (kept hooks, generated values). Not the chart: Helm's output stands for it. The program writes it into the staged claim's manifest.
  */
-export function stageKey(rc: ResolvedClaim): string {
+export function stageKey(rc: ResolvedClaim, extras?: StageExtras): string {
   const preset = rc.preset.commit ? `${rc.preset.repositoryUrl}@${rc.preset.commit}` : treeHash(rc.preset.root);
   return createHash("sha256").update(canonicalJson({
     v: PIPELINE_VERSION, tools: TOOLS, preset, path: rc.preset.path, inputs: rc.inputs,
     claim: rc.claim.name, template: rc.template.id, workspace: rc.claim.workspaceId, namespace: rc.namespace, values: rc.values,
     overlay: rc.overlay, clusterScoped: rc.clusterScopedKinds, apply: rc.apply,
+    // The chart's kept hooks and generated values, which a Helm claim's stage carries: part of its identity.
+    ...(extras?.hooks ? { hooks: extras.hooks } : {}), ...(extras?.generated?.length ? { generated: extras.generated } : {}),
   })).digest("hex");
 }
 
@@ -77,7 +80,7 @@ function readJson<T>(file: string): T | undefined {
 }
 
 /** Where an entry lives: `<dir>/<first two hex>/<key>.<ext>` (bin/post-render.sh reads `.yaml` entries). */
-export function entryPath(dir: string, key: string, ext: "json" | "yaml" | "transformers.json"): string {
+export function entryPath(dir: string, key: string, ext: "json" | "yaml" | "stage.json"): string {
   return join(dir, key.slice(0, 2), `${key}.${ext}`);
 }
 
@@ -95,13 +98,16 @@ export class RenderCache {
     this.write(entryPath(this.dir, key, "json"), JSON.stringify(objects));
   }
 
-  /** A Kustomize-only claim's finishing as stage transformers (steps/finishPatches), beside its objects; absent or damaged: the claim renders again. */
-  getTransformers(key: string): string[] | undefined {
-    return readJson<string[]>(entryPath(this.dir, key, "transformers.json"));
+  /**
+   * What a claim's staged folder carries besides its inputs (a Helm claim's kept hooks and generated
+   * values, a Kustomize-only claim's finishing), beside its objects; absent or damaged: it renders again.
+   */
+  getStage(key: string): StageExtras | undefined {
+    return readJson<StageExtras>(entryPath(this.dir, key, "stage.json"));
   }
 
-  putTransformers(key: string, transformers: string[]): void {
-    this.write(entryPath(this.dir, key, "transformers.json"), JSON.stringify(transformers));
+  putStage(key: string, extras: StageExtras): void {
+    this.write(entryPath(this.dir, key, "stage.json"), JSON.stringify(extras));
   }
 
   /** A post-render's output, as the post-renderer prints it: a hit is printed as it is, no YAML work. */

@@ -13,10 +13,10 @@ import { postRenderKey, type RenderCache, renderKey, stageKey } from "./cache";
 import { chartCrdFiles } from "../catalog/sources/chartCrds";
 import { missingReferences } from "../steps/references";
 import { treeHash } from "../catalog/sources/treeHash";
-import { chartSource, helmTemplate } from "./helm";
-import { kustomizeBuild } from "./kustomize";
+import { buildStage as build, chartOutput } from "./chartOutput";
+import { chartSource } from "./helm";
 import { dumpObjects, type KObject, parseObjects } from "../steps/objects";
-import { type Staged, stage } from "../steps/stage";
+import { type StageExtras, type Staged, stage } from "../steps/stage";
 
 export interface RenderContext {
   projectRoot: string;
@@ -29,8 +29,8 @@ export interface RenderedClaim {
   claim: ResolvedClaim;
   objects: KObject[];
   cached?: boolean;
-  /** A Kustomize-only claim's finishing as transformers of its Directory stage (steps/finishPatches). */
-  stageTransformers?: string[];
+  /** What its staged claim carries besides the claim's inputs: kept hooks, generated values, a Kustomize-only claim's finishing. */
+  stage?: StageExtras;
 }
 
 function where(rc: ResolvedClaim) {
@@ -38,12 +38,8 @@ function where(rc: ResolvedClaim) {
 }
 
 /** `kustomize build` of one claim's stage, its failure named after the claim. */
-export async function buildStage(rc: ResolvedClaim, dir: string, ctx: RenderContext): Promise<KObject[]> {
-  try {
-    return parseObjects(await kustomizeBuild(dir, ctx.projectRoot));
-  } catch (e) {
-    throw new RenderError(where(rc), "kustomize build", (e as Error).message);
-  }
+export function buildStage(rc: ResolvedClaim, dir: string, ctx: RenderContext): Promise<KObject[]> {
+  return build(rc, dir, ctx.projectRoot);
 }
 
 export function guardContext(rc: ResolvedClaim): GuardContext {
@@ -51,8 +47,11 @@ export function guardContext(rc: ResolvedClaim): GuardContext {
 }
 
 /** Everything the steps after kustomize need of a claim: what a staged claim's manifest carries too. */
-export function finishContext(rc: ResolvedClaim): FinishContext & { namespace: string; inputs: UserInput[] } {
-  return { namespace: rc.namespace, inputs: rc.inputs, overlay: rc.overlay, guard: guardContext(rc), apply: rc.apply };
+export function finishContext(rc: ResolvedClaim, extras?: StageExtras): FinishContext & { namespace: string; inputs: UserInput[] } {
+  return {
+    namespace: rc.namespace, inputs: rc.inputs, overlay: rc.overlay, guard: guardContext(rc), apply: rc.apply,
+    ...(extras?.generated?.length ? { generated: extras.generated } : {}),
+  };
 }
 
 /**
@@ -60,9 +59,14 @@ export function finishContext(rc: ResolvedClaim): FinishContext & { namespace: s
  * the claim reported together. Never empty: an empty render would let Helm/Pulumi plan the deletion of
  * every object of the claim.
  */
-export function finish(rc: ResolvedClaim, built: KObject[]): KObject[] {
+export function finish(rc: ResolvedClaim, built: KObject[], extras?: StageExtras): KObject[] {
   if (built.length === 0) throw new RenderError(where(rc), "kustomize build", "produced no objects");
-  const r = afterKustomize(finishContext(rc), built);
+  let r;
+  try {
+    r = afterKustomize(finishContext(rc, extras), built);
+  } catch (e) {
+    throw new RenderError({ ...where(rc), field: "source.chart" }, "keeping generated values", (e as Error).message);
+  }
   if (r.violations.length) throw new RenderError({ ...where(rc), field: "objects" }, "guards", r.violations.join("; "));
   // What a real kubelet would wait for forever, checked here: the local cluster cannot see it.
   const missing = missingReferences(r.objects, rc.namespace);
@@ -79,9 +83,11 @@ export interface Prepared {
   key?: string;
   postKey?: string;
   cached?: KObject[];
-  stageTransformers?: string[];
+  extras?: StageExtras;
   /** Final objects from a post-render entry (the render cache did not have them). */
   final?: KObject[];
+  /** kustomize's objects, when the chart's generated values were found by building it. */
+  built?: KObject[];
   stage?: Staged;
 }
 
@@ -121,27 +127,33 @@ export async function prepareClaim(rc: ResolvedClaim, ctx: RenderContext): Promi
     throw new RenderError(where(rc), "reading the preset tree", (e as Error).message);
   }
   const cached = key ? cache!.get(key) : undefined;
-  // A Kustomize-only claim needs its stage transformers too; without them it renders again.
-  const stageTransformers = cached && !rc.helm ? cache!.getTransformers(key!) : undefined;
-  if (cached && (rc.helm || stageTransformers)) return { rc, key, cached, stageTransformers };
-  const rendered = rc.helm ? await helmTemplate(rc, ctx, chart) : undefined;
+  // What the claim's stage carries comes with its objects; without it the claim renders again.
+  const extras = cached ? cache!.getStage(key!) : undefined;
+  if (cached && extras) return { rc, key, cached, extras };
+  if (!rc.helm) return { rc, key, stage: stage(rc, undefined) };
+  const out = await chartOutput(rc, ctx, chart);
   // The post-render step's own entry, shared with `ocdp post-render --stage` (same key from the same inputs).
-  const postKey = cache && rendered !== undefined ? postRenderKey(stageKey(rc), rendered) : undefined;
+  const postKey = cache ? postRenderKey(stageKey(rc, out.extras), out.manifest) : undefined;
   const final = postKey ? parsedEntry(cache!.getText(postKey)) : undefined;
-  if (final) return { rc, key, postKey, final };
-  return { rc, key, postKey, stage: stage(rc, rendered) };
+  if (final) return { rc, key, postKey, extras: out.extras, final };
+  if (out.built) return { rc, key, postKey, extras: out.extras, built: out.built };
+  return { rc, key, postKey, extras: out.extras, stage: stage(rc, out.manifest, out.extras) };
 }
 
-/** A claim the render cache had whole (its objects, and a Kustomize-only claim's stage transformers). */
+/** A claim the render cache had whole (its objects, and what its stage carries). */
 export function cachedClaim(p: Prepared): RenderedClaim {
-  return { claim: p.rc, objects: p.cached!, cached: true, stageTransformers: p.stageTransformers };
+  return { claim: p.rc, objects: p.cached!, cached: true, stage: p.extras };
 }
 
 /** A prepared claim's final objects, cached under both keys (the post-render entry is what the post-renderer prints). */
 export function finishClaim(p: Prepared, objects: KObject[], ctx: RenderContext): RenderedClaim {
+  const extras = p.extras ?? {};
   if (p.postKey && !p.final) ctx.renderCache!.putText(p.postKey, dumpObjects(objects));
-  if (p.key) ctx.renderCache!.put(p.key, objects);
-  return { claim: p.rc, objects };
+  if (p.key) {
+    ctx.renderCache!.put(p.key, objects);
+    ctx.renderCache!.putStage(p.key, extras);
+  }
+  return { claim: p.rc, objects, stage: extras };
 }
 
 /**
@@ -150,17 +162,16 @@ export function finishClaim(p: Prepared, objects: KObject[], ctx: RenderContext)
  */
 export function completeClaim(p: Prepared, built: KObject[], ctx: RenderContext): RenderedClaim {
   const raw = p.rc.helm ? undefined : structuredClone(built); // the steps change `built` in place
-  const objects = finish(p.rc, built);
+  const objects = finish(p.rc, built, p.extras);
   if (!raw) return finishClaim(p, objects, ctx);
-  const stageTransformers = finishTransformers(raw, objects);
-  if (p.key) ctx.renderCache!.putTransformers(p.key, stageTransformers);
-  return { ...finishClaim(p, objects, ctx), stageTransformers };
+  return finishClaim({ ...p, extras: { transformers: finishTransformers(raw, objects) } }, objects, ctx);
 }
 
 export async function renderClaim(rc: ResolvedClaim, ctx: RenderContext): Promise<RenderedClaim> {
   const p = await prepareClaim(rc, ctx);
   if (p.cached) return cachedClaim(p);
   if (p.final) return finishClaim(p, p.final, ctx);
+  if (p.built) return completeClaim(p, p.built, ctx);
   try {
     return completeClaim(p, await buildStage(rc, p.stage!.dir, ctx), ctx);
   } finally {

@@ -44,6 +44,7 @@ export async function renderClaims(claims: ResolvedClaim[], ctx: RenderContext, 
       const p = await prepareClaim(rc, ctx);
       if (p.cached) settle(rc, cachedClaim(p));
       else if (p.final) settle(rc, finishClaim(p, p.final, ctx));
+      else if (p.built) settle(rc, completeClaim(p, p.built, ctx));
       else staged.push(p);
     } catch (e) {
       settle(rc, asRenderError(rc, e));

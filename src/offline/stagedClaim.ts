@@ -32,6 +32,9 @@ export interface StageManifest {
 }
 
 const FILES = ["kustomization.yaml", "values.yaml"];
+/** A Helm claim's kept hooks (steps/hooks.ts), when its chart has any. */
+const HOOKS = "hooks.yaml";
+const present = (dir: string) => [...FILES, ...(existsSync(join(dir, HOOKS)) ? [HOOKS] : [])];
 const STAGE_NAME = /^(.*)-[0-9a-f]{16}$/;
 
 /**
@@ -50,7 +53,7 @@ export function writeStagedClaim(root: string, manifest: StageManifest, write: (
   writeFileSync(join(tmp, "stage-key"), `${manifest.stageKey}\n`);
   if (manifest.cacheDir) writeFileSync(join(tmp, "cache-dir"), `${manifest.cacheDir}\n`);
   const h = createHash("sha256");
-  for (const f of [...FILES, "manifest.json"]) h.update(f).update("\0").update(readFileSync(join(tmp, f))).update("\0");
+  for (const f of [...present(tmp), "manifest.json"]) h.update(f).update("\0").update(readFileSync(join(tmp, f))).update("\0");
   const dir = join(parent, `${manifest.claim}-${h.digest("hex").slice(0, 16)}`);
   if (existsSync(dir)) rmSync(tmp, { recursive: true, force: true });
   else renameSync(tmp, dir);
@@ -74,7 +77,7 @@ export async function postRenderText(stageDir: string, helmOutput: string): Prom
   // provider runs post-renderers concurrently, and Helm's output may hold Secrets.
   const run = mkdtempSync(join(dirname(stageDir), `${basename(stageDir)}.run-`));
   try {
-    for (const f of FILES) copyFileSync(join(stageDir, f), join(run, f));
+    for (const f of present(stageDir)) copyFileSync(join(stageDir, f), join(run, f));
     writeFileSync(join(run, "rendered.yaml"), helmOutput, { mode: 0o600 });
     let built: string;
     try {

@@ -7,10 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { kubeconfigPath } from "../config/kubeconfig";
 import type { RegistryCredential, StackConfig } from "../config/types";
 import { isVolumeClaim } from "../steps/applyAnnotations";
+import { generatedSecrets, holdsGenerated, scopeOf } from "../steps/derived";
 import { type Endpoint, internalAddresses, userEndpoints } from "../steps/endpoints";
 import type { RenderContext, RenderedClaim } from "../offline/pipeline";
 import type { WorkspaceQuota } from "../steps/usage/quota";
 import { crdManifests } from "./crds";
+import { fillGenerated } from "./generatedValues";
 import { pullSecrets } from "./pullSecrets";
 import { stageClaim } from "./stage";
 import { Workload } from "./workload";
@@ -32,12 +34,18 @@ export function postRenderer(stage: string): { command: string; args: string[] }
 export interface StackOutputs {
   endpoints: pulumi.Output<Record<string, Endpoint[]>>;
   workloads: pulumi.Output<Record<string, unknown>>;
+  /** Per claim, the generated values of its Secrets (`<Secret>/<key>`): what its owner logs in with. A secret output. */
+  credentials: pulumi.Output<Record<string, Record<string, string>>>;
+  /** Their names alone, in the clear: what `ocdp endpoints` lists masked without --show-secrets. */
+  credentialNames: Record<string, string[]>;
 }
 
 /** What the stack holds as Pulumi secrets; never part of StackConfig, so `ocdp render` cannot see it. */
 export interface StackSecrets {
   kubeconfig?: pulumi.Output<string>;
   registryCredentials: Record<string, RegistryCredential>;
+  /** `ocdp:secretSeed`: what generated values are derived from (required when a claim has any). */
+  secretSeed?: string;
 }
 
 export function deployStack(config: StackConfig, rendered: RenderedClaim[], quotas: WorkspaceQuota[], ctx: RenderContext, secrets: StackSecrets): StackOutputs {
@@ -60,13 +68,15 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], quot
   const quotaIn = new Map(quotas.map((q) => [q.namespace, new k8s.core.v1.ResourceQuota(`${q.namespace}-budget`,
     q.object as unknown as k8s.core.v1.ResourceQuotaArgs, { provider, dependsOn: [namespaces.get(q.namespace)!] })]));
   const secretsIn = pullSecrets(rendered.map((r) => r.claim), secrets.registryCredentials, namespaces, provider);
-  const workloads = rendered.map(({ claim: rc, objects, stageTransformers }) => {
+  const workloads = rendered.map(({ claim: rc, objects, stage: extras }) => {
     const digest = digestOf(objects);
     // The staged claim is the only hand-off: the post-renderer and Directory read nothing else.
-    const stage = stageClaim(rc, join(ctx.projectRoot, ".ocdp", "stage"), ctx.cacheDir, stageTransformers);
+    const stage = stageClaim(rc, join(ctx.projectRoot, ".ocdp", "stage"), ctx.cacheDir, extras);
+    const fill = secrets.secretSeed && holdsGenerated(objects) ? fillGenerated(secrets.secretSeed, scopeOf(rc.namespace, rc.claim.name)) : undefined;
     const component = new Workload(rc.claim.name, {
       claim: rc,
       digest,
+      fill,
       ...(rc.helm
         ? { postRenderer: postRenderer(stage) }
         : { stageDir: stage, retainVolumes: objects.some(isVolumeClaim) }),
@@ -88,5 +98,10 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], quot
     internal: internalAddresses(s),
     pendingLoadBalancers: s.filter((x) => x.type === "LoadBalancer" && !x.loadBalancer?.ingress?.length).map((x) => x.name),
   }] as const))).apply((entries) => Object.fromEntries(entries));
-  return { endpoints, workloads: admin };
+  const seed = secrets.secretSeed;
+  const generated = Object.fromEntries(seed ? rendered
+    .map(({ claim: rc, objects }) => [rc.claim.name, generatedSecrets(objects, seed, scopeOf(rc.namespace, rc.claim.name))] as const)
+    .filter(([, v]) => Object.keys(v).length) : []);
+  const credentialNames = Object.fromEntries(Object.entries(generated).map(([claim, v]) => [claim, Object.keys(v).sort()]));
+  return { endpoints, workloads: admin, credentials: pulumi.secret(generated), credentialNames };
 }

@@ -21,6 +21,8 @@ export interface WorkloadArgs {
   stageDir?: string;
   /** The Directory has volumes to keep when the claim goes (a transform: Directory v2 reads no annotation for it). */
   retainVolumes?: boolean;
+  /** The render holds generated values' placeholders: the Chart's children get them filled (./generatedValues.ts). */
+  fill?: pulumi.ResourceTransform;
   dependsOn: pulumi.Resource[];
 }
 
@@ -58,7 +60,7 @@ export class Workload extends pulumi.ComponentResource {
         namespace: rc.namespace,
         values: rc.helm.values,
         postRenderer: args.postRenderer,
-      }, child);
+      }, { ...child, ...(args.fill ? { transforms: [args.fill] } : {}) });
       resources = chart.resources;
     } else {
       const dir = new k8s.kustomize.v2.Directory(name, { directory: args.stageDir!, namespace: rc.namespace }, { ...child, ...(args.retainVolumes ? { transforms: [retainVolumes] } : {}) });

@@ -5,6 +5,7 @@
 import type { UserInput } from "../catalog/userInputs";
 import type { ApplyOptions, Overlay } from "../config/types";
 import { applyAnnotations } from "./applyAnnotations";
+import { applyGenerated, type GeneratedLeaf } from "./generated";
 import { type GuardContext, GuardViolation, guard } from "./guards";
 import type { KObject } from "./objects";
 import { applyOverlay } from "./overlay";
@@ -18,6 +19,8 @@ export interface FinishContext {
   inputs?: UserInput[];
   /** Pulumi's apply options for this cluster, as annotations (absent: none). */
   apply?: ApplyOptions;
+  /** Where the chart's output holds generated values: each set to its placeholders first (./generated.ts). */
+  generated?: GeneratedLeaf[];
 }
 
 /** One object finished; the input is not changed. Throws GuardViolation. */
@@ -43,10 +46,12 @@ export function finishObjects(objects: KObject[], ctx: FinishContext): { objects
 }
 
 /**
- * Everything after kustomize for one claim, in order: the preset step (string inputs, depends-on), then
- * each object finished. The offline executor and the post-renderer call this one function; the caller
- * refuses an empty build and reports violations its own way.
+ * Everything after kustomize for one claim, in order: generated values made stable, the preset step
+ * (string inputs, depends-on), then each object finished. The offline executor and the post-renderer
+ * call this one function; the caller refuses an empty build and reports violations its own way. Throws
+ * an Error when a generated value is not where the render that found it had it.
  */
 export function afterKustomize(ctx: FinishContext & { namespace: string; inputs: UserInput[] }, built: KObject[]): { objects: KObject[]; violations: string[] } {
-  return finishObjects(presetStep(ctx, built), ctx);
+  const stable = ctx.generated?.length ? applyGenerated(built, ctx.generated) : built;
+  return finishObjects(presetStep(ctx, stable), ctx);
 }

@@ -2,9 +2,9 @@
 // references, so a Secret that is never applied looks healthy there and fails on every real cluster
 // (`CreateContainerConfigError: secret "x" not found`). A pod template that reads a Secret, ConfigMap,
 // PersistentVolumeClaim or ServiceAccount is refused when that object is neither applied with the
-// claim nor the cluster's own: in particular when only a Helm hook creates it, which Chart v4 leaves
-// out. Pull secrets are the stack's (ocdp:registryCredentials) or the site's, and a missing one does not
-// stop a pod: they are not checked. Optional references (`optional: true`) are not either. The walk of a
+// claim nor the cluster's own (a Helm hook the policy keeps is applied with the claim: ./hooks.ts).
+// Pull secrets are the stack's (ocdp:registryCredentials) or the site's, and a missing one does not stop
+// a pod: they are not checked. Optional references (`optional: true`) are not either. The walk of a
 // pod spec's references is the one depends-on (./dependsOn.ts) orders a claim's objects by.
 import { groupOf, type KObject } from "./objects";
 import { podTemplate } from "./pods";
@@ -17,8 +17,6 @@ export interface PodReference {
   via: string;
   optional: boolean;
 }
-
-export const HOOK = "helm.sh/hook";
 
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter((x): x is Obj => !!x && typeof x === "object") : []);
 const at = (o: unknown, k: string): Obj | undefined => {
@@ -72,8 +70,7 @@ export function requiredReferences(spec: Obj): PodReference[] {
 export function missingReferences(objects: KObject[], namespace: string): string[] {
   const key = (kind: string, ns: string | undefined, name: unknown) => `${kind}/${ns ?? namespace}/${name}`;
   const core = objects.filter((o) => groupOf(o.apiVersion) === "");
-  const applied = new Set(core.filter((o) => o.metadata?.annotations?.[HOOK] === undefined).map((o) => key(o.kind, o.metadata?.namespace, o.metadata?.name)));
-  const hooks = new Map(core.filter((o) => o.metadata?.annotations?.[HOOK] !== undefined).map((o) => [key(o.kind, o.metadata?.namespace, o.metadata?.name), o.metadata.annotations![HOOK]]));
+  const applied = new Set(core.map((o) => key(o.kind, o.metadata?.namespace, o.metadata?.name)));
   const out: string[] = [];
   for (const o of objects) {
     const spec = podTemplate(o)?.spec;
@@ -81,10 +78,7 @@ export function missingReferences(objects: KObject[], namespace: string): string
     for (const r of requiredReferences(spec)) {
       const k = key(r.kind, o.metadata?.namespace, r.name);
       if (applied.has(k)) continue;
-      const hook = hooks.get(k);
-      out.push(`${o.kind} ${o.metadata?.name} needs ${r.kind} ${r.name} (${r.via}), which ${hook
-        ? `only a Helm ${hook} hook creates: Chart v4 leaves hooks out, so its pods would never start (give the chart the object itself, e.g. its existingSecret value)`
-        : "neither the claim's render nor the cluster provides: its pods would never start"}`);
+      out.push(`${o.kind} ${o.metadata?.name} needs ${r.kind} ${r.name} (${r.via}), which neither the claim's render nor the cluster provides: its pods would never start`);
     }
   }
   return out;

@@ -30,8 +30,8 @@ describe("the provider is handed the offline render, through both executors", ()
       const [rc] = await resolveStack(config, ctx, [claim]);
       assert.equal(rc.helm, undefined, "a Kustomize-only template");
       const offline = await renderClaim(rc, { ...ctx, renderCache: undefined });
-      assert.ok(offline.stageTransformers?.length, "the finishing changed every claim's objects (labels at least)");
-      const stage = stageClaim(rc, mkdtempSync(join(dir, "stage-")), ctx.cacheDir, offline.stageTransformers);
+      assert.ok(offline.stage?.transformers?.length, "the finishing changed every claim's objects (labels at least)");
+      const stage = stageClaim(rc, mkdtempSync(join(dir, "stage-")), ctx.cacheDir, offline.stage);
       assert.deepEqual(inNamespace(parseObjects(await kustomizeBuild(stage, dir)), rc.namespace), offline.objects);
     });
   }
@@ -43,7 +43,7 @@ describe("the provider is handed the offline render, through both executors", ()
     const first = await renderClaim(rc, { ...ctx, renderCache: cache });
     const again = await renderClaim(rc, { ...ctx, renderCache: cache });
     assert.equal(again.cached, true);
-    assert.deepEqual(again.stageTransformers, first.stageTransformers);
+    assert.deepEqual(again.stage, first.stage);
     assert.ok(first.objects.find((o) => o.kind === "Deployment")?.metadata.annotations?.[DEPENDS_ON], "depends-on among them");
   });
 

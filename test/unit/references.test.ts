@@ -27,13 +27,10 @@ describe("missingReferences", () => {
     ["a ServiceAccount", { serviceAccountName: "sa" }, obj("ServiceAccount", "sa"), "serviceAccountName"],
   ];
   for (const [what, spec, target, via] of refs) {
-    it(`${what}: present, nothing to say; absent, named; only a hook's, said so`, () => {
+    it(`${what}: present, nothing to say; absent, named`, () => {
       assert.deepEqual(missingReferences([deployment(spec), target], NS), []);
       const [absent] = missingReferences([deployment(spec)], NS);
       assert.equal(absent, `Deployment app needs ${target.kind} ${target.metadata.name} (${via}), which neither the claim's render nor the cluster provides: its pods would never start`);
-      const hooked = { ...target, metadata: { ...target.metadata, annotations: { "helm.sh/hook": "pre-install" } } };
-      const [hook] = missingReferences([deployment(spec), hooked], NS);
-      assert.match(hook, new RegExp(`needs ${target.kind} ${target.metadata.name} \\(${via}\\), which only a Helm pre-install hook creates: Chart v4 leaves hooks out`));
     });
   }
   it("optional references, pull secrets and the default ServiceAccount are not checked", () => {

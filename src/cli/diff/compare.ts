@@ -1,9 +1,13 @@
 // What a change does to a stack's objects: two renders compared by object identity
 // (apiVersion/kind/namespace/name), per claim. Pure: renders in, a structured diff out.
 import { identity, type KObject } from "../../steps/objects";
+import { holdsSecret, SECRET_MASK } from "../../steps/secretValues";
 
-/** A claim's render at one ref: its objects, or why there are none; its template and workspace. */
-export type ClaimRender = ({ objects: KObject[] } | { error: string }) & { template: string; workspace: string };
+/**
+ * A claim's render at one ref: its objects (and the values of its secret inputs, never shown), or why
+ * there are none; its template and workspace.
+ */
+export type ClaimRender = ({ objects: KObject[]; secrets?: string[] } | { error: string }) & { template: string; workspace: string };
 
 export interface FieldChange {
   path: string;
@@ -32,7 +36,6 @@ export interface ClaimDiff {
 }
 
 const DATA_BEARING = new Set(["PersistentVolumeClaim", "Namespace"]);
-const SECRET_MASK = "(secret value)";
 
 function flatten(v: unknown, path: string, out: Map<string, unknown>): void {
   if (v && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length) {
@@ -46,7 +49,8 @@ function isSecretPath(o: KObject, path: string): boolean {
   return o.kind === "Secret" && /^(data|stringData)\b/.test(path);
 }
 
-export function fieldChanges(a: KObject, b: KObject): FieldChange[] {
+/** `secrets`: values of the claim's secret inputs; a field that holds one is shown masked, wherever it is. */
+export function fieldChanges(a: KObject, b: KObject, secrets: string[] = []): FieldChange[] {
   const fa = new Map<string, unknown>();
   const fb = new Map<string, unknown>();
   flatten(a, "", fa);
@@ -56,13 +60,13 @@ export function fieldChanges(a: KObject, b: KObject): FieldChange[] {
     const x = fa.get(p);
     const y = fb.get(p);
     if (JSON.stringify(x) === JSON.stringify(y)) continue;
-    const secret = isSecretPath(a, p) || isSecretPath(b, p);
+    const secret = isSecretPath(a, p) || isSecretPath(b, p) || holdsSecret(x, secrets) || holdsSecret(y, secrets);
     out.push({ path: p, ...(fa.has(p) ? { old: secret ? SECRET_MASK : x } : {}), ...(fb.has(p) ? { new: secret ? SECRET_MASK : y } : {}) });
   }
   return out;
 }
 
-export function diffObjects(base: KObject[], head: KObject[]): ObjectChange[] {
+export function diffObjects(base: KObject[], head: KObject[], secrets: string[] = []): ObjectChange[] {
   const b = new Map(base.map((o) => [identity(o), o]));
   const h = new Map(head.map((o) => [identity(o), o]));
   const out: ObjectChange[] = [];
@@ -73,7 +77,7 @@ export function diffObjects(base: KObject[], head: KObject[]): ObjectChange[] {
     const old = b.get(id);
     if (!old) out.push({ id, kind: o.kind, change: "added" });
     else {
-      const fields = fieldChanges(old, o);
+      const fields = fieldChanges(old, o, secrets);
       if (fields.length) out.push({ id, kind: o.kind, change: "changed", fields });
     }
   }
@@ -91,7 +95,8 @@ export function diffStack(base: Map<string, ClaimRender>, head: Map<string, Clai
     // Failed at base, renders at head: what it renders now, every object added.
     const bo = b && "objects" in b ? b.objects : [];
     const ho = h && "objects" in h ? h.objects : [];
-    const objects = diffObjects(bo, ho);
+    const secrets = [b, h].flatMap((r) => (r && "objects" in r ? r.secrets ?? [] : []));
+    const objects = diffObjects(bo, ho, secrets);
     const status = !b ? "added" : !h ? "removed" : objects.length || errors.base ? "changed" : "unchanged";
     return { claim, ...where, status, ...(errors.base ? { errors } : {}), objects };
   });

@@ -9,6 +9,7 @@ import { QUOTA_TEMPLATE } from "./format";
 import type { RenderContext } from "../../offline/pipeline";
 import { renderClaims } from "../../offline/stack";
 import type { ClaimRender } from "./compare";
+import { secretValuesOf } from "../../steps/secretValues";
 
 /** A stack as it renders at one ref: absent (the ref has no such stack), or its claims and budgets. */
 export interface StackAt {
@@ -36,7 +37,7 @@ export async function renderStackAt(dir: string, stack: string, base: Omit<Rende
     if (mine.length) out.set(claim.name, { error: mine.map(formatIssue).join("; "), ...at(claim) });
   }
   const { rendered, failures } = await renderClaims(resolved, ctx);
-  for (const r of rendered) out.set(r.claim.claim.name, { objects: r.objects, ...at(r.claim.claim) });
+  for (const r of rendered) out.set(r.claim.claim.name, { objects: r.objects, secrets: secretValuesOf(r.claim.inputs, r.claim.values), ...at(r.claim.claim) });
   for (const f of failures) {
     const c = config.claims.find((x) => x.name === f.where.claim);
     out.set(f.where.claim ?? f.message, { error: f.message, ...(c ? at(c) : { template: "", workspace: "" }) });
