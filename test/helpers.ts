@@ -73,9 +73,9 @@ export function docs(text: string): any[] { // eslint-disable-line @typescript-e
 export const STACK_TRACE = /\n\s+at .+\(.+:\d+:\d+\)/;
 
 /** Like `ocdp`, without blocking the event loop (for tests that serve something in-process). */
-export function ocdpAsync(dir: string, args: string[], timeout = 120_000): Promise<Run> {
+export function ocdpAsync(dir: string, args: string[], timeout = 120_000, env?: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, "bin", "ocdp.js"), ...args], { cwd: dir, encoding: "utf8", timeout, maxBuffer: 1 << 26 },
+    execFile(process.execPath, [join(ROOT, "bin", "ocdp.js"), ...args], { cwd: dir, encoding: "utf8", timeout, maxBuffer: 1 << 26, ...(env ? { env } : {}) },
       (err, out, errOut) => resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, out, err: errOut }));
   });
 }

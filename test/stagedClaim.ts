@@ -12,7 +12,7 @@ export async function stageClaim(dir: string, stack: string, claim: string): Pro
   const { config, ctx } = openStack(stack, dir);
   const [rc] = await resolveStack(config, ctx, [claim]);
   const chart = await chartSource(rc, ctx);
-  const { extras } = await chartOutput(rc, ctx, chart);
+  const { extras } = await chartOutput(rc, ctx, chart, true);
   // What the provider's Helm gives its post-renderer: a render of its own, without hooks.
   const helmOutput = splitHooks(await helmTemplate(rc, ctx, chart)).manifest;
   return { stage: stageForProvider(rc, join(dir, ".ocdp", "stage"), ctx.cacheDir, extras), helmOutput };

@@ -1,4 +1,5 @@
-// A Helm claim's chart output, as both executors must see it: `helm template` run twice, its hooks put
+// A Helm claim's chart output, as both executors must see it: `helm template` run twice (once for a
+// chart that names no generating function), its hooks put
 // through the hook policy (steps/hooks.ts: kept ones become hooks.yaml of the stage, as Chart v4 gives
 // its post-renderer no hook), and whatever the two runs render differently found and made stable
 // (steps/generated.ts): in the kept hooks here, in the manifest where kustomize leaves it (the list
@@ -50,9 +51,11 @@ export async function buildStage(rc: ResolvedClaim, dir: string, projectRoot?: s
   }
 }
 
-export async function chartOutput(rc: ResolvedClaim, ctx: HelmContext, chart?: ChartSource): Promise<ChartOutput> {
+/** `mayGenerate`: whether the chart names a function that generates values (catalog/sources/chartContents). */
+export async function chartOutput(rc: ResolvedClaim, ctx: HelmContext, chart: ChartSource | undefined, mayGenerate: boolean): Promise<ChartOutput> {
   // Two renders at once: what differs between them is what the chart generates at random.
-  const [a, b] = (await Promise.all([helmTemplate(rc, ctx, chart), helmTemplate(rc, ctx, chart)])).map((t) => split(rc, t));
+  const renders = mayGenerate ? [helmTemplate(rc, ctx, chart), helmTemplate(rc, ctx, chart)] : [helmTemplate(rc, ctx, chart)];
+  const [a, b = a] = (await Promise.all(renders)).map((t) => split(rc, t));
   const hookLeaves = stable(rc, a.kept, b.kept);
   const extras: StageExtras = a.kept.length ? { hooks: dumpObjects(applyGenerated(a.kept, hookLeaves)) } : {};
   if (a.manifest === b.manifest) return { manifest: a.manifest, extras };

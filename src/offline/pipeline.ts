@@ -10,7 +10,7 @@ import { afterKustomize, type FinishContext } from "../steps/finish";
 import { finishTransformers } from "../steps/finishPatches";
 import type { GuardContext } from "../steps/guards";
 import { postRenderKey, type RenderCache, renderKey, stageKey } from "./cache";
-import { chartCrdFiles } from "../catalog/sources/chartCrds";
+import { chartCrdFiles, chartMayGenerate } from "../catalog/sources/chartContents";
 import { missingReferences } from "../steps/references";
 import { treeHash } from "../catalog/sources/treeHash";
 import { buildStage as build, chartOutput } from "./chartOutput";
@@ -112,7 +112,8 @@ export async function prepareClaim(rc: ResolvedClaim, ctx: RenderContext): Promi
   }
   // A chart with CRDs: helm template leaves crds/ out and Chart v4 installs it, and a claim never owns a
   // cluster-scoped object. Refused here, before any render, in both executors alike.
-  const crds = chart ? chartCrdFiles(isAbsolute(chart.path) ? chart.path : join(ctx.projectRoot, chart.path)) : [];
+  const chartPath = chart ? (isAbsolute(chart.path) ? chart.path : join(ctx.projectRoot, chart.path)) : undefined;
+  const crds = chartPath ? chartCrdFiles(chartPath) : [];
   if (crds.length) {
     throw new RenderError({ stack: rc.stack, claim: rc.claim.name, template: rc.template.id, field: "source.chart" }, "checking the chart",
       `chart ${rc.template.source.chart} carries CustomResourceDefinitions in crds/ (${crds.slice(0, 3).join(", ")}${crds.length > 3 ? `, and ${crds.length - 3} more` : ""}): a claim never owns cluster-scoped objects; an admin installs the CRDs once per cluster, and the template uses a chart without crds/ (docs/design.md)`);
@@ -131,7 +132,7 @@ export async function prepareClaim(rc: ResolvedClaim, ctx: RenderContext): Promi
   const extras = cached ? cache!.getStage(key!) : undefined;
   if (cached && extras) return { rc, key, cached, extras };
   if (!rc.helm) return { rc, key, stage: stage(rc, undefined) };
-  const out = await chartOutput(rc, ctx, chart);
+  const out = await chartOutput(rc, ctx, chart, chartMayGenerate(chartPath!));
   // The post-render step's own entry, shared with `ocdp post-render --stage` (same key from the same inputs).
   const postKey = cache ? postRenderKey(stageKey(rc, out.extras), out.manifest) : undefined;
   const final = postKey ? parsedEntry(cache!.getText(postKey)) : undefined;

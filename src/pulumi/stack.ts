@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { kubeconfigPath } from "../config/kubeconfig";
 import type { RegistryCredential, StackConfig } from "../config/types";
 import { isVolumeClaim } from "../steps/applyAnnotations";
-import { generatedSecrets, holdsGenerated, scopeOf } from "../steps/derived";
+import { generatedSecrets, holdsPlaceholder, scopeOf } from "../steps/derived";
 import { type Endpoint, internalAddresses, userEndpoints } from "../steps/endpoints";
 import type { RenderContext, RenderedClaim } from "../offline/pipeline";
 import type { WorkspaceQuota } from "../steps/usage/quota";
@@ -72,7 +72,8 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], quot
     const digest = digestOf(objects);
     // The staged claim is the only hand-off: the post-renderer and Directory read nothing else.
     const stage = stageClaim(rc, join(ctx.projectRoot, ".ocdp", "stage"), ctx.cacheDir, extras);
-    const fill = secrets.secretSeed && holdsGenerated(objects) ? fillGenerated(secrets.secretSeed, scopeOf(rc.namespace, rc.claim.name)) : undefined;
+    const holders = new Set(objects.filter(holdsPlaceholder).map((o) => `${o.kind}/${o.metadata.name}`));
+    const fill = secrets.secretSeed && holders.size ? fillGenerated(secrets.secretSeed, scopeOf(rc.namespace, rc.claim.name), holders) : undefined;
     const component = new Workload(rc.claim.name, {
       claim: rc,
       digest,

@@ -31,9 +31,14 @@ export function fillText(text: string, seed: string, scope: string): string {
 const has = (s: string) => s.includes("ocdp:generated:");
 const decoded = (s: string) => Buffer.from(s, "base64").toString("utf8");
 
-/** Whether any object of a claim holds a placeholder (Secret data included). */
+/** Whether an object holds a placeholder (Secret data included). */
+export function holdsPlaceholder(o: KObject): boolean {
+  return has(JSON.stringify(o)) || (o.kind === "Secret" && Object.values((o.data ?? {}) as Record<string, string>).some((v) => typeof v === "string" && has(decoded(v))));
+}
+
+/** Whether any object of a claim holds a placeholder. */
 export function holdsGenerated(objects: KObject[]): boolean {
-  return objects.some((o) => has(JSON.stringify(o)) || (o.kind === "Secret" && Object.values((o.data ?? {}) as Record<string, string>).some((v) => typeof v === "string" && has(decoded(v)))));
+  return objects.some(holdsPlaceholder);
 }
 
 /**

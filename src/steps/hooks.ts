@@ -38,7 +38,7 @@ export function hookPolicy(o: KObject): "drop" | "keep" | string {
   const events = list(a[HOOK]);
   if (events.length && events.every((e) => TEST_EVENTS.has(e))) return "drop";
   const what = `${o.kind} ${o.metadata?.name} is a Helm ${events.join(",") || "(empty)"} hook`;
-  const rule = "ocdp applies only pre-install Secrets and ConfigMaps of a chart, as ordinary objects (docs/design.md#helm-hooks-and-crds)";
+  const rule = "ocdp applies only pre-install Secrets and ConfigMaps of a chart, as ordinary objects (docs/design.md#helm-hooks-and-crds-what-each-executor-does)";
   if (!KEPT_KINDS.has(o.kind) || groupOf(o.apiVersion) !== "" || !events.includes("pre-install")) return `${what}: ${rule}`;
   const other = events.filter((e) => !KEPT_EVENTS.has(e));
   if (other.length) return `${what}: it also runs at ${other.join(",")}; ${rule}`;

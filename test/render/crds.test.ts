@@ -3,11 +3,13 @@
 // folder, a packaged chart and a packaged subchart; charts without them (ours, the public kuoss one) pass.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, describe, it } from "node:test";
-import { chartCrdFiles } from "../../src/catalog/sources/chartCrds";
+import { chartCrdFiles, chartMayGenerate } from "../../src/catalog/sources/chartContents";
+import yaml from "js-yaml";
 import { ROOT, STACK_TRACE, ocdp, scratchProject, tempDir, writeStack } from "../helpers";
+import { pulumi, pulumiEnv } from "../pulumiEnv";
 
 const helm = (cwd: string, ...args: string[]) => {
   const r = spawnSync(join(ROOT, ".tools/bin/helm"), args, { cwd, encoding: "utf8" });
@@ -15,8 +17,11 @@ const helm = (cwd: string, ...args: string[]) => {
   return r.stdout;
 };
 
+const widgets = { id: "widgets", templateType: "kustomize", source: { type: "helm", chart: "test/charts/with-crds", version: "0.1.0", releaseName: "{{ name }}", preset: { type: "kustomize", path: "packages/code-server/presets/k3s-hami" } }, bindings: { users: ["alice"] } };
+
 describe("charts that carry CRDs in crds/", () => {
   let work: string;
+  let dirWithCrds: string;
   before(() => { work = tempDir("ocdp-crds-"); });
 
   it("are found in a chart folder, a packaged chart and a packaged subchart", () => {
@@ -41,12 +46,24 @@ describe("charts that carry CRDs in crds/", () => {
     assert.deepEqual(chartCrdFiles(kuoss), []);
   });
 
+  it("which charts may generate values (rendered twice to find them): kuoss's randAlphaNum, a packaged subchart's; not this project's code-server", () => {
+    assert.equal(chartMayGenerate(join(ROOT, "..", "shared", "charts", "code-server-3.16.1.tgz")), true);
+    assert.equal(chartMayGenerate(join(ROOT, "test/charts/with-hooks")), true);
+    assert.equal(chartMayGenerate(join(ROOT, "charts/code-server")), false);
+    assert.equal(chartMayGenerate(join(ROOT, "test/charts/with-crds")), false);
+    const parent = join(work, "gen-parent");
+    mkdirSync(join(parent, "charts"), { recursive: true });
+    writeFileSync(join(parent, "Chart.yaml"), "apiVersion: v2\nname: gen-parent\nversion: 1.0.0\n");
+    helm(work, "package", join(ROOT, "test/charts/with-hooks"), "--destination", join(parent, "charts"));
+    assert.equal(chartMayGenerate(parent), true, "a packaged subchart in a folder");
+    helm(work, "package", parent, "--destination", work);
+    assert.equal(chartMayGenerate(join(work, "gen-parent-1.0.0.tgz")), true, "a subchart inside a package");
+  });
+
   it("two claims of a CRD-carrying template are each refused at render, naming claim, template and file; nothing renders", () => {
     const dir = scratchProject();
     const cs = (name: string) => ({ name, templateId: "widgets", workspaceId: "team-a", owner: { user: "alice" } });
-    writeStack(dir, "local", "crds", [cs("w-one"), cs("w-two")], {
-      "ocdp:templates": [{ id: "widgets", templateType: "kustomize", source: { type: "helm", chart: "test/charts/with-crds", version: "0.1.0", releaseName: "{{ name }}", preset: { type: "kustomize", path: "packages/code-server/presets/k3s-hami" } }, bindings: { users: ["alice"] } }],
-    });
+    writeStack(dir, "local", "crds", [cs("w-one"), cs("w-two")], { "ocdp:templates": [widgets] });
     const r = ocdp(dir, ["render", "--stack", "crds"]);
     assert.equal(r.code, 1, r.out);
     assert.doesNotMatch(r.out, /kind: (CustomResourceDefinition|ConfigMap)/, "none of the chart's objects printed");
@@ -54,5 +71,24 @@ describe("charts that carry CRDs in crds/", () => {
       assert.match(r.err, new RegExp(`stack crds, claim ${c}, template widgets, field source\\.chart: checking the chart failed: chart test/charts/with-crds carries CustomResourceDefinitions in crds/ \\(crds/widgets\\.yaml\\): a claim never owns cluster-scoped objects`));
     }
     assert.doesNotMatch(r.err, STACK_TRACE);
+    dirWithCrds = dir;
+  });
+
+  it("ocdp validate refuses the template, and the real engine the two claims with the same words, registering nothing", async () => {
+    const dir = dirWithCrds;
+    const p = yaml.load(readFileSync(join(dir, "Pulumi.yaml"), "utf8")) as { config: Record<string, { value: unknown[] }> };
+    p.config["ocdp:templates"].value.push(widgets);
+    writeFileSync(join(dir, "Pulumi.yaml"), yaml.dump(p, { noRefs: true }));
+    const v = ocdp(dir, ["validate"]);
+    assert.equal(v.code, 1, v.err);
+    assert.match(v.err, /FAIL  .*widgets.*chart test\/charts\/with-crds carries CustomResourceDefinitions in crds\/ \(crds\/widgets\.yaml\)/);
+    const env = pulumiEnv(join(dir, ".pulumi-crds"));
+    assert.equal((await pulumi(dir, env, ["stack", "init", "crds"])).code, 0);
+    const r = await pulumi(dir, env, ["preview", "--stack", "crds"]);
+    assert.notEqual(r.code, 0, r.out);
+    for (const c of ["w-one", "w-two"]) {
+      assert.match(r.out + r.err, new RegExp(`stack crds, claim ${c}, template widgets, field source\\.chart: checking the chart failed: chart test/charts/with-crds carries CustomResourceDefinitions in crds/ \\(crds/widgets\\.yaml\\)`));
+    }
+    assert.doesNotMatch(r.out, /\+ +kubernetes:/, "no resource planned");
   });
 });

@@ -14,6 +14,20 @@ describe("diff of objects", () => {
     assert.deepEqual(c.fields, [{ path: "data.token", old: "(secret value)", new: "(secret value)" }]);
     assert.doesNotMatch(formatText("s", diffStack(new Map([["a", { objects: [secret("czNjcjN0")], ...at }]]), new Map([["a", { objects: [secret("bjN3")], ...at }]]))), /czNjcjN0|bjN3/);
   });
+  it("never prints a secret input's value, wherever the preset put it (a ConfigMap, inside a longer text, in base64), but says the field changed", () => {
+    const env = (v: string): KObject => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", namespace: "n" }, spec: { env: [{ name: "TOKEN", value: v }] } });
+    const base = { objects: [cm("c", "token=old-s3cr3t;"), env("old-s3cr3t"), cm("b", Buffer.from("old-s3cr3t").toString("base64"))], secrets: ["old-s3cr3t"], ...at };
+    const head = { objects: [cm("c", "token=new-s3cr3t;"), env("new-s3cr3t"), cm("b", Buffer.from("new-s3cr3t").toString("base64"))], secrets: ["new-s3cr3t"], ...at };
+    const [d] = diffStack(new Map([["a", base]]), new Map([["a", head]]));
+    assert.deepEqual(d.objects.map((o) => o.fields), [
+      [{ path: "spec.env[0].value", old: "(secret value)", new: "(secret value)" }],
+      [{ path: "data.v", old: "(secret value)", new: "(secret value)" }],
+      [{ path: "data.v", old: "(secret value)", new: "(secret value)" }],
+    ]);
+    assert.doesNotMatch(formatText("s", [d]) + formatMarkdown("s", [d]), /s3cr3t/);
+    // Without the claim's secret values the same diff would print them: the masking is what hides them.
+    assert.match(JSON.stringify(diffObjects(base.objects, head.objects)), /new-s3cr3t/);
+  });
   it("flags removed PVCs and Namespaces as data-bearing", () => {
     const pvc: KObject = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "p", namespace: "n" } };
     assert.equal(diffObjects([pvc, cm("c", "1")], [])[1].dataBearing, true);

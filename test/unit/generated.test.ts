@@ -99,18 +99,27 @@ describe("fillProps (the Chart's transform)", () => {
   const SECRET = "1b47061264138c4ac30d75fd1eb44270";
   const ph = "ocdp:generated:letters:24:0123456789ab";
   const value = fillText(ph, "seed", "ws/a");
-  it("a Secret's data, secret as the provider sends it: filled inside, still secret", async () => {
+  const resolve = async (v: unknown) => ((await import("@pulumi/pulumi")).Output.isInstance(v) ? (v as any).promise() : v); // eslint-disable-line @typescript-eslint/no-explicit-any
+  it("a Secret's data as this SDK hands it (a secret Output): filled inside it, still secret", async () => {
+    const pulumi = await import("@pulumi/pulumi");
     const { fillProps } = await import("../../src/pulumi/generatedValues");
-    const r = fillProps({ kind: "Secret", data: { [SIG]: SECRET, value: { password: b64(ph), other: b64("x") } } }, "seed", "ws/a");
-    assert.equal(r.changed, true);
-    const data = r.props.data as { [SIG]: string; value: Record<string, string> };
-    assert.equal(data[SIG], SECRET);
-    assert.deepEqual(data.value, { password: b64(value), other: b64("x") });
+    const r = fillProps({ kind: "Secret", data: pulumi.secret({ password: b64(ph), other: b64("x") }) }, "seed", "ws/a");
+    assert.ok(pulumi.Output.isInstance(r.data));
+    assert.equal(await (r.data as any).isSecret, true); // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.deepEqual(await resolve(r.data), { password: b64(value), other: b64("x") });
   });
-  it("a placeholder anywhere else becomes a secret value; an object without one is left alone", async () => {
+  it("the wire form of a secret is filled inside too", async () => {
     const { fillProps } = await import("../../src/pulumi/generatedValues");
-    const r = fillProps({ kind: "Deployment", metadata: { annotations: { rollme: ph } } }, "seed", "ws/a");
-    assert.deepEqual((r.props.metadata as { annotations: unknown }).annotations, { rollme: { [SIG]: SECRET, value } });
-    assert.equal(fillProps({ kind: "ConfigMap", data: { a: "b" } }, "seed", "ws/a").changed, false);
+    const r = fillProps({ kind: "Secret", data: { [SIG]: SECRET, value: { password: b64(ph) } } }, "seed", "ws/a");
+    assert.deepEqual(r.data, { [SIG]: SECRET, value: { password: b64(value) } });
+  });
+  it("a placeholder anywhere else becomes a secret Output; other fields are left as they are", async () => {
+    const pulumi = await import("@pulumi/pulumi");
+    const { fillProps } = await import("../../src/pulumi/generatedValues");
+    const r = fillProps({ kind: "Deployment", metadata: { name: "d", annotations: { rollme: ph } } }, "seed", "ws/a");
+    const rollme = (r.metadata as { annotations: { rollme: unknown } }).annotations.rollme;
+    assert.ok(pulumi.Output.isInstance(rollme));
+    assert.equal(await resolve(rollme), value);
+    assert.deepEqual(r.metadata, { name: "d", annotations: { rollme } });
   });
 });

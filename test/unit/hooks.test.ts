@@ -7,7 +7,7 @@ import type { KObject } from "../../src/steps/objects";
 
 const hook = (kind: string, events: string, extra: Record<string, string> = {}, apiVersion = "v1"): KObject =>
   ({ apiVersion, kind, metadata: { name: "x", annotations: { "helm.sh/hook": events, ...extra } } }) as KObject;
-const RULE = "ocdp applies only pre-install Secrets and ConfigMaps of a chart, as ordinary objects (docs/design.md#helm-hooks-and-crds)";
+const RULE = "ocdp applies only pre-install Secrets and ConfigMaps of a chart, as ordinary objects (docs/design.md#helm-hooks-and-crds-what-each-executor-does)";
 
 describe("hookPolicy", () => {
   // [what, object, "keep" | "drop" | the exact refusal]
