@@ -11,6 +11,7 @@ import { generatedSecrets, holdsPlaceholder, scopeOf } from "../steps/derived";
 import { type Endpoint, internalAddresses, userEndpoints } from "../steps/endpoints";
 import type { RenderContext, RenderedClaim } from "../offline/pipeline";
 import type { WorkspaceQuota } from "../steps/usage/quota";
+import { sayChartFailuresOnce } from "./chartFailures";
 import { crdManifests } from "./crds";
 import { fillGenerated } from "./generatedValues";
 import { pullSecrets } from "./pullSecrets";
@@ -67,6 +68,7 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], quot
   // The cluster enforces the budgets too: the very objects `ocdp render` prints.
   const quotaIn = new Map(quotas.map((q) => [q.namespace, new k8s.core.v1.ResourceQuota(`${q.namespace}-budget`,
     q.object as unknown as k8s.core.v1.ResourceQuotaArgs, { provider, dependsOn: [namespaces.get(q.namespace)!] })]));
+  sayChartFailuresOnce(new Map(rendered.map((r) => [r.claim.claim.name, r.claim.template.id])));
   const secretsIn = pullSecrets(rendered.map((r) => r.claim), secrets.registryCredentials, namespaces, provider);
   const workloads = rendered.map(({ claim: rc, objects, stage: extras }) => {
     const digest = digestOf(objects);

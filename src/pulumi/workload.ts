@@ -26,6 +26,18 @@ export interface WorkloadArgs {
   dependsOn: pulumi.Resource[];
 }
 
+/**
+ * A Chart's or Directory's children, or none when it failed in the provider (a chart that renders
+ * differently where it can reach the cluster, a repository gone since the plan). The engine reports
+ * that failure, naming the claim (and ./chartFailures.ts the template); what reads the children (the
+ * claim's endpoints, the stack's outputs) must not fail with it: "error serializing property outputs"
+ * would be one more unhandled exception. A failed update deletes nothing.
+ */
+function settled(children: pulumi.Output<unknown[]>): pulumi.Output<unknown[]> {
+  const value = (children as unknown as { promise(): Promise<unknown[] | undefined> }).promise();
+  return pulumi.output(value.then((v) => v ?? [], () => []));
+}
+
 export class Workload extends pulumi.ComponentResource {
   readonly services: pulumi.Output<ObservedService[]>;
   readonly ingresses: pulumi.Output<ObservedIngress[]>;
@@ -50,7 +62,7 @@ export class Workload extends pulumi.ComponentResource {
       },
     }, child);
 
-    let resources: pulumi.Output<unknown[]>;
+    let children: pulumi.Output<unknown[]>;
     if (rc.helm) {
       const chart = new k8s.helm.v4.Chart(name, {
         chart: rc.helm.chart,
@@ -61,12 +73,13 @@ export class Workload extends pulumi.ComponentResource {
         values: rc.helm.values,
         postRenderer: args.postRenderer,
       }, { ...child, ...(args.fill ? { transforms: [args.fill] } : {}) });
-      resources = chart.resources;
+      children = chart.resources;
     } else {
       const dir = new k8s.kustomize.v2.Directory(name, { directory: args.stageDir!, namespace: rc.namespace }, { ...child, ...(args.retainVolumes ? { transforms: [retainVolumes] } : {}) });
       // The 4.25 SDK types Directory.resources as Output<string>; it carries the child resources like Chart.
-      resources = dir.resources as unknown as pulumi.Output<unknown[]>;
+      children = dir.resources as unknown as pulumi.Output<unknown[]>;
     }
+    const resources = settled(children);
     this.services = resources.apply((rs) => pulumi.all(rs.filter((r) => k8s.core.v1.Service.isInstance(r)).map((s) => {
       const svc = s as k8s.core.v1.Service;
       return pulumi.all([svc.metadata, svc.spec, svc.status]).apply(([m, spec, status]) => ({

@@ -43,7 +43,8 @@ describe("e2e: the kuoss code-server chart from its repository, through pulumi u
     doc = yaml.load(readFileSync(join(dir, "stacks", "Pulumi.local.yaml"), "utf8")) as Obj;
     const hooks = { ...kuossTemplate(repo.url), id: "hooks" };
     hooks.source = { ...hooks.source, repositoryUrl: undefined, chart: "test/charts/with-hooks", version: "0.1.0", values: "" } as unknown as typeof hooks.source;
-    doc.config["ocdp:templates"] = [kuossTemplate(repo.url), JSON.parse(JSON.stringify(hooks))];
+    const fails = { ...hooks, id: "fails", source: { ...hooks.source, chart: "test/charts/fails-in-cluster" } };
+    doc.config["ocdp:templates"] = [kuossTemplate(repo.url), JSON.parse(JSON.stringify(hooks)), JSON.parse(JSON.stringify(fails))];
     doc.config["ocdp:claims"] = ["cs-k", "cs-l"].map((name) => ({ name, templateId: "code-server-kuoss", workspaceId: "team-a", owner: { user: "alice" }, values: { storage: { size: "5Gi" } } }));
     doc.config["ocdp:claims"].push({ name: "hk", templateId: "hooks", workspaceId: "team-a", owner: { user: "alice" } });
     doc.config["ocdp:access"].workspaces["team-a"].users = ["alice"];
@@ -136,5 +137,27 @@ describe("e2e: the kuoss code-server chart from its repository, through pulumi u
     assert.equal(password("cs-k"), first, "after a change to another claim");
     assert.equal(token(), firstToken);
     assert.equal(get(["get", "deployment", "cs-l", "-n", "ws-team-a"]).spec.template.spec.containers[0].resources.limits.cpu, "1500m", "the other change was applied");
+  });
+
+  it("a chart that fails only inside the provider: its error once, one line naming claim and template, no stack trace, nothing deployed changed", async () => {
+    const before = get(["get", "deployment", "cs-k", "-n", "ws-team-a"]).metadata.resourceVersion;
+    doc.config["ocdp:claims"].push({ name: "bad", templateId: "fails", workspaceId: "team-a", owner: { user: "alice" } });
+    write();
+    const r = await pulumi(dir, env, ["up", "--yes", "--skip-preview", "--stack", STACK]);
+    assert.notEqual(r.code, 0);
+    // What the run says, once: its Diagnostics (the live progress shows the same lines as they come).
+    const out = (r.out + r.err).split("Diagnostics:")[1]?.split(/\n(Outputs|Resources):/)[0] ?? "";
+    assert.equal(out.match(/error: kubernetes:helm\.sh\/v4:Chart resource 'bad' has a problem: execution error at \(fails-in-cluster\/templates\/all\.yaml:2:4\): this chart refuses to render where it can see a cluster/g)?.length, 1, out);
+    // The program's own line naming the template comes when it still runs as the engine stops.
+    assert.ok((out.match(/error: claim bad \(template fails\) was not applied: its chart failed in the provider \(the error above\); nothing of it changed/g)?.length ?? 0) <= 1, out);
+    assert.ok((out.match(/error: /g)?.length ?? 0) <= 2 + 3, "the engine's error, maybe the program's line, and one per Chart being built when it stopped");
+    assert.doesNotMatch(r.out + r.err, /unhandled exception|\n\s+at .+:\d+:\d+\)|error serializing/, "no exception dump");
+    assert.equal(password("cs-k"), first);
+    assert.equal(get(["get", "deployment", "cs-k", "-n", "ws-team-a"]).metadata.resourceVersion, before, "the other claims' objects unchanged");
+    const after = JSON.parse((await pulumi(dir, env, ["stack", "output", "--json", "--stack", STACK])).out || "{}");
+    assert.match(after.endpoints?.["cs-k"]?.[0]?.url ?? "", /^http:\/\/127\.0\.0\.1:\d+$/, "the last good endpoints stay readable");
+    doc.config["ocdp:claims"].pop();
+    write();
+    await up();
   });
 });
