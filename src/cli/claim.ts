@@ -13,6 +13,7 @@ import type { Command } from "./main";
 const usage = `Usage: ocdp claim add --stack <s> --name <claim> --template <id> --workspace <ws> --owner <user> [--set key=value]... [--dry-run]
        ocdp claim set --stack <s> --name <claim> [--set key=value]... [--unset key]... [--workspace <ws>] [--owner <user>] [--template <id>] [--dry-run]
        ocdp claim rm  --stack <s> --name <claim> [--dry-run]
+       ocdp claim stop|start --stack <s> --name <claim> [--dry-run]
 
 Adds, changes or removes a claim in stacks/Pulumi.<s>.yaml, in place: comments, order and formatting
 of the file are kept; only the claim's own lines change. The result is validated exactly as
@@ -22,6 +23,9 @@ is rendered) before anything is written; on any problem nothing is written and e
                     template's userInputs.yaml declares it (cpu=4 stays the string "4" if cpu is a string)
   --unset key       back to the template's default
   --dry-run         print the change as a unified diff and write nothing
+stop sets \`state: stopped\`: the claim's workloads make no pods (GPUs, CPU and memory go back to the
+workspace's budget), its volumes, Services (and so its address), Secrets and ConfigMaps stay. A claim
+with a DaemonSet, a bare Pod or a Job cannot be stopped. start removes it: the render of a running claim.
 Then: \`pulumi up --stack <s>\` (or \`npm run up\` for the local stack) applies it.
 Exit codes: 0 done (or the diff printed), 1 invalid (nothing written), 2 usage error.`;
 
@@ -49,8 +53,8 @@ export const claimCommand: Command = {
       stack: { type: "string" }, name: { type: "string" }, template: { type: "string" }, workspace: { type: "string" }, owner: { type: "string" },
       set: { type: "string", multiple: true }, unset: { type: "string", multiple: true }, "dry-run": { type: "boolean" },
     }, usage);
-    const op = positionals[0] as "add" | "set" | "rm";
-    if (positionals.length !== 1 || !["add", "set", "rm"].includes(op)) throw new UsageError(`one of add, set, rm is required\n\n${usage}`);
+    const op = positionals[0] as "add" | "set" | "rm" | "stop" | "start";
+    if (positionals.length !== 1 || !["add", "set", "rm", "stop", "start"].includes(op)) throw new UsageError(`one of add, set, rm, stop, start is required\n\n${usage}`);
     const stack = requireOpt(o.stack, "stack", usage);
     const name = requireOpt(o.name, "name", usage);
     const project = openProject(o.project);
@@ -64,6 +68,10 @@ export const claimCommand: Command = {
     let edit: Edit;
     if (op === "rm") {
       edit = { op, name };
+    } else if (op === "stop" || op === "start") {
+      if (!current.claims.some((c) => c.name === name)) throw new UsageError(`no claim ${JSON.stringify(name)} in ${rel}`);
+      // Absent is running: start removes the key, so a started claim is exactly a running one.
+      edit = op === "stop" ? { op: "set", name, set: [[["state"], "stopped"]], unset: [] } : { op: "set", name, set: [], unset: [["state"]] };
     } else {
       const existing = current.claims.find((c) => c.name === name);
       const templateId = o.template ?? existing?.templateId;
@@ -119,7 +127,7 @@ export const claimCommand: Command = {
     const tmp = `${file}.ocdp-tmp`;
     writeFileSync(tmp, next.text);
     renameSync(tmp, file);
-    const did = op === "add" ? "added to" : op === "rm" ? "removed from" : "changed in";
+    const did = op === "add" ? "added to" : op === "rm" ? "removed from" : op === "stop" ? "stopped in" : op === "start" ? "started in" : "changed in";
     process.stderr.write(`claim ${name} ${did} ${rel} (valid: ${plan.rendered.length} claims render within budget); apply it with: pulumi up --stack ${stack}\n`);
     return 0;
   },

@@ -12,7 +12,8 @@ What the stack's claims use, per workspace and for the whole cluster, against th
 ocdp:policy (used / budget; "-" where there is none), counted from the rendered objects the way the
 scheduler and HAMi count them: container limits (or requests) x replicas; GPU memory and cores are per
 GPU and multiplied by the container's GPUs; a GPU taken whole counts ocdp:policy.gpuDeviceMemory MiB
-and 100 cores. Units: GPU memory in MiB, GPU cores in percent of one GPU.
+and 100 cores. Units: GPU memory in MiB, GPU cores in percent of one GPU. A stopped claim makes no pods:
+it counts toward claims and storage only; "stopped" says how many of the claims are.
   --json     machine-readable: per workspace and cluster, each resource's used and budget (base units:
              cpu millicores, memory and storage bytes), and each claim's share
   --claims   also a line per claim
@@ -23,7 +24,8 @@ const HEAD: Record<Resource, string> = {
   cpu: "CPU", memory: "memory", storage: "storage",
 };
 
-interface Row { scope: string; used: Amounts; budget?: Budget }
+/** `stopped`: how many of the scope's claims are stopped (they count toward claims and storage only). */
+interface Row { scope: string; used: Amounts; budget?: Budget; stopped?: number }
 
 /** `plain`: used amounts only (a claim has no budget of its own). */
 function table(rows: Row[], plain = false): string {
@@ -33,17 +35,24 @@ function table(rows: Row[], plain = false): string {
     const over = limit !== undefined && r.used[res] > limit ? " !" : "";
     return `${formatAmount(res, r.used[res])}/${limit === undefined ? "-" : formatAmount(res, limit)}${over}`;
   };
-  const lines = [["", ...RESOURCES.map((r) => HEAD[r])], ...rows.map((r) => [r.scope, ...RESOURCES.map((res) => cell(r, res))])];
+  const cells = (r: Row) => RESOURCES.map((res) => cell(r, res));
+  // Stopped claims apart, beside the claims they are part of.
+  const withStopped = (c: string[], n: string) => (plain ? c : [c[0], n, ...c.slice(1)]);
+  const lines = [["", ...withStopped(RESOURCES.map((r) => HEAD[r]), "stopped")], ...rows.map((r) => [r.scope, ...withStopped(cells(r), String(r.stopped ?? 0))])];
   const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
   return lines.map((l) => l.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
 }
 
-function rowsOf(policy: Policy, usages: ClaimUsage[]): Row[] {
+function rowsOf(policy: Policy, usages: ClaimUsage[], stopped: Set<string>): Row[] {
   const budgets = new Map(scopes(policy, usages).map((s) => [s.label, s.budget]));
   const workspaces = [...new Set([...usages.map((u) => u.workspace), ...Object.keys(policy.workspaces ?? {})])].sort();
+  const stoppedIn = (us: ClaimUsage[]) => us.filter((u) => stopped.has(u.claim)).length;
   return [
-    ...workspaces.map((ws) => ({ scope: ws, used: sum(usages.filter((u) => u.workspace === ws)), budget: budgets.get(`workspace ${ws}`) })),
-    { scope: "(cluster)", used: sum(usages), budget: budgets.get("cluster") },
+    ...workspaces.map((ws) => {
+      const mine = usages.filter((u) => u.workspace === ws);
+      return { scope: ws, used: sum(mine), budget: budgets.get(`workspace ${ws}`), stopped: stoppedIn(mine) };
+    }),
+    { scope: "(cluster)", used: sum(usages), budget: budgets.get("cluster"), stopped: stoppedIn(usages) },
   ];
 }
 
@@ -55,19 +64,20 @@ export const usageCommand: Command = {
     const stack = requireOpt(o.stack, "stack", usage);
     const { config, ctx } = openStack(stack, o.project);
     const plan = await planStack(config, ctx);
-    const rows = rowsOf(config.policy, plan.usages);
+    const stopped = new Set(config.claims.filter((c) => c.state === "stopped").map((c) => c.name));
+    const rows = rowsOf(config.policy, plan.usages, stopped);
     if (o.json) {
       const res = (r: Row) => Object.fromEntries(RESOURCES.map((x) => [x, { used: r.used[x], budget: r.budget ? (limitOf(r.budget, x) ?? null) : null }]));
       process.stdout.write(`${JSON.stringify({
         stack,
-        workspaces: Object.fromEntries(rows.filter((r) => r.scope !== "(cluster)").map((r) => [r.scope, res(r)])),
-        cluster: res(rows[rows.length - 1]),
-        claims: plan.usages.map((u) => ({ claim: u.claim, workspace: u.workspace, ...u.amounts, uncountedGpus: u.uncountedGpus })),
+        workspaces: Object.fromEntries(rows.filter((r) => r.scope !== "(cluster)").map((r) => [r.scope, { ...res(r), stopped: r.stopped }])),
+        cluster: { ...res(rows[rows.length - 1]), stopped: rows[rows.length - 1].stopped },
+        claims: plan.usages.map((u) => ({ claim: u.claim, workspace: u.workspace, state: stopped.has(u.claim) ? "stopped" : "running", ...u.amounts, uncountedGpus: u.uncountedGpus })),
         problems: [...plan.issues.map((i) => i.rule), ...plan.failures.map((f) => f.message)],
       }, null, 2)}\n`);
     } else {
       process.stdout.write(`stack ${stack}: used/budget ("!" over budget)\n${table(rows)}\n`);
-      if (o.claims) process.stdout.write(`\n${table(plan.usages.map((u) => ({ scope: `${u.claim} (${u.workspace})`, used: u.amounts })), true)}\n`);
+      if (o.claims) process.stdout.write(`\n${table(plan.usages.map((u) => ({ scope: `${u.claim} (${u.workspace}${stopped.has(u.claim) ? ", stopped" : ""})`, used: u.amounts })), true)}\n`);
     }
     for (const f of plan.failures) process.stderr.write(`error: ${f.message}\n`);
     if (plan.issues.length) process.stderr.write(`error: ${formatIssues(plan.issues)}\n`);

@@ -92,6 +92,7 @@ export const claimSchema: JSONSchemaType<Claim> = {
       properties: { user: { type: "string", minLength: 1, maxLength: 253 } },
     },
     values: { type: "object", required: [], nullable: true },
+    state: { type: "string", enum: ["running", "stopped"], nullable: true },
   },
 };
 

@@ -57,6 +57,11 @@ export interface Claim {
   workspaceId: string;
   owner: Owner;
   values?: Record<string, unknown>;
+  /**
+   * `stopped`: its pod-making objects make no pods (scaled to 0, CronJobs suspended); volumes, Services,
+   * Secrets and ConfigMaps stay. Absent or `running`: running. Set with `ocdp claim stop` / `start`.
+   */
+  state?: "running" | "stopped";
 }
 
 export interface Toleration {

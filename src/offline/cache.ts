@@ -34,6 +34,7 @@ export function stageKey(rc: ResolvedClaim, extras?: StageExtras): string {
     v: PIPELINE_VERSION, tools: TOOLS, preset, path: rc.preset.path, inputs: rc.inputs,
     claim: rc.claim.name, template: rc.template.id, workspace: rc.claim.workspaceId, namespace: rc.namespace, values: rc.values,
     overlay: rc.overlay, clusterScoped: rc.clusterScopedKinds, apply: rc.apply,
+    ...(rc.claim.state === "stopped" ? { stopped: true } : {}),
     // The chart's kept hooks and generated values, which a Helm claim's stage carries: part of its identity.
     ...(extras?.hooks ? { hooks: extras.hooks } : {}), ...(extras?.generated?.length ? { generated: extras.generated } : {}),
   })).digest("hex");

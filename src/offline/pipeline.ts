@@ -51,6 +51,7 @@ export function finishContext(rc: ResolvedClaim, extras?: StageExtras): FinishCo
   return {
     namespace: rc.namespace, inputs: rc.inputs, overlay: rc.overlay, guard: guardContext(rc), apply: rc.apply,
     ...(extras?.generated?.length ? { generated: extras.generated } : {}),
+    ...(rc.claim.state === "stopped" ? { stopped: true } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 // The per-object finishing step, one function for both executors: string inputs typed back, the
-// environment overlay, the guard, then the apply annotations. `ocdp render` runs it over a claim's
+// environment overlay, a stopped claim's scaling to zero, the guard, then the apply annotations. `ocdp render` runs it over a claim's
 // objects (every violation of the claim reported at once), and so does the Helm post-renderer and the
 // stage of a Directory (./finishPatches.ts): Pulumi's provider is handed finished objects.
 import type { UserInput } from "../catalog/userInputs";
@@ -9,6 +9,7 @@ import { applyGenerated, type GeneratedLeaf } from "./generated";
 import { type GuardContext, GuardViolation, guard } from "./guards";
 import type { KObject } from "./objects";
 import { applyOverlay } from "./overlay";
+import { stopObject } from "./stop";
 import { presetStep } from "./preset";
 import { restoreStringInputsIn } from "./stringInputs";
 
@@ -21,12 +22,15 @@ export interface FinishContext {
   apply?: ApplyOptions;
   /** Where the chart's output holds generated values: each set to its placeholders first (./generated.ts). */
   generated?: GeneratedLeaf[];
+  /** The claim is stopped: its objects make no pods (./stop.ts). */
+  stopped?: boolean;
 }
 
 /** One object finished; the input is not changed. Throws GuardViolation. */
 export function finishObject(o: KObject, ctx: FinishContext): KObject {
   const typed = ctx.inputs ? restoreStringInputsIn(ctx.inputs, structuredClone(o)) : o;
-  const guarded = guard(applyOverlay(typed, ctx.overlay), ctx.guard) as KObject;
+  const overlaid = applyOverlay(typed, ctx.overlay);
+  const guarded = guard(ctx.stopped ? stopObject(overlaid as KObject) : overlaid, ctx.guard) as KObject;
   return ctx.apply ? applyAnnotations(guarded, ctx.apply) : guarded;
 }
 

@@ -7,7 +7,7 @@ export type PodSpec = Record<string, unknown>;
 export interface PodTemplate { spec?: PodSpec; replicas: number }
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Spec = { template?: { spec?: PodSpec }; replicas?: number; parallelism?: number; jobTemplate?: { spec?: Spec } };
+type Spec = { template?: { spec?: PodSpec }; replicas?: number; parallelism?: number; suspend?: boolean; jobTemplate?: { spec?: Spec } };
 
 type PodKind = { group: string; template: string[]; replicas: (s?: Spec) => number };
 const TEMPLATE = ["spec", "template"];
@@ -27,7 +27,8 @@ const POD_KINDS: Record<string, PodKind> = {
   // A DaemonSet counts once: offline there are no nodes to multiply by.
   DaemonSet: { group: "apps", template: TEMPLATE, replicas: () => 1 },
   Job: { group: "batch", template: TEMPLATE, replicas: (s) => s?.parallelism ?? 1 },
-  CronJob: { group: "batch", template: ["spec", "jobTemplate", "spec", "template"], replicas: (s) => s?.jobTemplate?.spec?.parallelism ?? 1 },
+  // A suspended CronJob (a stopped claim's) makes no pods.
+  CronJob: { group: "batch", template: ["spec", "jobTemplate", "spec", "template"], replicas: (s) => (s?.suspend ? 0 : s?.jobTemplate?.spec?.parallelism ?? 1) },
 };
 
 /** The pod-making kind of an object, by group and kind. */
