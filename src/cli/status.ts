@@ -11,13 +11,13 @@ import type { Command } from "./main";
 
 const usage = `Usage: ocdp status --stack <name> [--claim <name>]... [--json] [--wait <duration>]
 
-Per claim, from the live cluster: ready, progressing, failed or missing, with the reason in one line
+Per claim, from the live cluster: ready, progressing, failed, missing or stopped, with the reason in one line
 taken from the objects (Deployment availability, Pod conditions and scheduling events such as
 "0/3 nodes are available: 3 Insufficient nvidia.com/gpu", image pull errors, crash loops, PVC binding,
 a StorageClass that cannot expand a grown volume), the endpoint, and the claim's GPUs. The cluster is
 ocdp:cluster.kubeconfig/context of the stack (else KUBECONFIG).
   --wait 5m   poll until every claim is ready or the duration passes (s, m or h)
-Exit codes: 0 every claim ready, 5 some claim is not, 1 the cluster cannot be read, 2 usage error.`;
+Exit codes: 0 every claim ready (or stopped, as its stack file says), 5 some claim is not, 1 the cluster cannot be read, 2 usage error.`;
 
 export function parseDuration(s: string): number {
   const m = /^([0-9]+)(s|m|h)$/.exec(s);
@@ -62,7 +62,7 @@ export async function stackStatus(config: StackConfig, root: string, only?: stri
     const mine = live.objects.filter((o) => o.metadata.labels?.["ocdp.io/claim"] === c.name);
     const names = new Set(mine.map((o) => `${o.kind}/${o.metadata.name}`));
     const events = live.events.filter((e) => names.has(`${(e as { involvedObject?: { kind?: string } }).involvedObject?.kind}/${(e as { involvedObject?: { name?: string } }).involvedObject?.name}`));
-    return claimStatus(c.name, c.workspaceId, ns, config.cluster.accessHost, { objects: mine, events, storageClasses, present: live.present });
+    return claimStatus(c.name, c.workspaceId, ns, config.cluster.accessHost, { objects: mine, events, storageClasses, present: live.present }, c.state === "stopped");
   });
 }
 
@@ -86,11 +86,13 @@ export const statusCommand: Command = {
     const unreachable = kubeconfigProblem(config, project.root);
     if (unreachable) throw new ValidationError([unreachable]);
     let list = await stackStatus(config, project.root, o.claim);
-    while (list.some((s) => s.state !== "ready") && Date.now() < deadline) {
+    // A stopped claim is where it should be: it counts as settled.
+    const settled = (s: ClaimStatus) => s.state === "ready" || s.state === "stopped";
+    while (!list.every(settled) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 3000));
       list = await stackStatus(config, project.root, o.claim);
     }
     process.stdout.write(o.json ? `${JSON.stringify({ stack, claims: list }, null, 2)}\n` : table(list));
-    return list.every((s) => s.state === "ready") ? 0 : 5;
+    return list.every(settled) ? 0 : 5;
   },
 };

@@ -17,6 +17,7 @@ const claimSpec: JsonSchemaProps = {
     workspaceId: str,
     owner: { type: "object", required: ["user"], properties: { user: str, groups: { type: "array", items: str } } },
     values: freeform,
+    state: { type: "string", enum: ["running", "stopped"] },
   },
 };
 

@@ -50,7 +50,7 @@ export class Workload extends pulumi.ComponentResource {
 
     new k8s.apiextensions.CustomResource(`${name}-claim`, {
       apiVersion: `${GROUP}/${VERSION}`, kind: "WorkloadClaim", metadata,
-      spec: { templateId: rc.template.id, workspaceId: rc.claim.workspaceId, owner: rc.claim.owner, values: rc.claim.values ?? {} },
+      spec: { templateId: rc.template.id, workspaceId: rc.claim.workspaceId, owner: rc.claim.owner, values: rc.claim.values ?? {}, ...(rc.claim.state === "stopped" ? { state: "stopped" } : {}) },
     }, child);
     new k8s.apiextensions.CustomResource(`${name}-workload`, {
       apiVersion: `${GROUP}/${VERSION}`, kind: "Workload", metadata,

@@ -298,6 +298,67 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     writeStack();
   });
 
+  it("8b. a stopped GPU claim: no pods, the same volume and nodePort, its GPUs back in the quota, so a claim over budget deploys; started, it comes back on them", async () => {
+    const pods = (claim: string) => get(["get", "pods", "-n", "ws-team-a", "-l", `ocdp.io/claim=${claim}`]).items.filter((p: Obj) => !p.metadata.deletionTimestamp);
+    const volume = () => { const v = get(["get", "pvc", "cs-alice", "-n", "ws-team-a"]); return `${v.metadata.uid}/${v.spec.volumeName}/${v.status.phase}`; };
+    const nodePort = () => get(["get", "service", "cs-alice", "-n", "ws-team-a"]).spec.ports[0].nodePort;
+    const usedGpus = async (want: string) => {
+      let used = "";
+      for (let i = 0; i < 60 && used !== want; i++) {
+        used = get(["get", "resourcequota", "ocdp-budget", "-n", "ws-team-a"]).status?.used?.["requests.nvidia.com/gpu"];
+        if (used !== want) await new Promise((r) => setTimeout(r, 1000));
+      }
+      return used;
+    };
+    const [vol, port] = [volume(), nodePort()];
+    assert.match(vol, /\/Bound$/);
+    assert.ok(pods("cs-alice").length > 0);
+    assert.equal(await usedGpus("3"), "3", "cs-alice 2, vllm-qwen 1");
+    // Over budget while cs-alice runs: 2 + 1 + 3 > 4.
+    const more = { name: "cs-more", templateId: "code-server", workspaceId: "team-a", owner: { user: "alice" }, values: { gpu: { count: 3, memory: 8192 } } };
+    stackDoc.config["ocdp:claims"] = [...claims(), more];
+    writeStack();
+    const over = await ocdpAsync(dir, ["render", "--stack", STACK]);
+    assert.equal(over.code, 1);
+    assert.match(over.err, /workspace team-a: nvidia\.com\/gpu 6 > budget 4/);
+    stackDoc.config["ocdp:claims"] = claims().filter((c) => c.name !== "cs-more");
+    writeStack();
+
+    const stop = await ocdpAsync(dir, ["claim", "stop", "--stack", STACK, "--name", "cs-alice"]);
+    assert.equal(stop.code, 0, stop.err);
+    stackDoc = yaml.load(readFileSync(join(dir, "stacks", `Pulumi.${STACK}.yaml`), "utf8")) as Obj;
+    await up();
+    for (let i = 0; i < 60 && pods("cs-alice").length; i++) await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(pods("cs-alice"), [], "its pods are gone");
+    assert.equal(volume(), vol, "the same PVC, Bound to the same volume");
+    assert.equal(nodePort(), port, "the same nodePort");
+    assert.equal(await usedGpus("1"), "1", "the quota's used GPUs drop by the claim's 2");
+    const status = await ocdpAsync(dir, ["status", "--stack", STACK, "--claim", "cs-alice"]);
+    assert.equal(status.code, 0, status.out + status.err);
+    assert.match(status.out, /cs-alice +team-a +stopped +0 +http:\/\/127\.0\.0\.1:\d+ +stopped: no pods/);
+    const endpoints = await ocdpAsync(dir, ["endpoints", "--stack", STACK], 120_000, env);
+    assert.match(endpoints.out, new RegExp(`cs-alice +team-a +NodePort +http://127\\.0\\.0\\.1:${port} \\(stopped: ocdp claim start\\)`));
+
+    stackDoc.config["ocdp:claims"] = [...claims(), more];
+    writeStack();
+    await up();
+    assert.ok(pods("cs-more").length > 0, "the claim over budget before the stop deploys");
+    assert.equal(await usedGpus("4"), "4");
+
+    stackDoc.config["ocdp:claims"] = claims().filter((c) => c.name !== "cs-more");
+    writeStack();
+    const start = await ocdpAsync(dir, ["claim", "start", "--stack", STACK, "--name", "cs-alice"]);
+    assert.equal(start.code, 0, start.err);
+    stackDoc = yaml.load(readFileSync(join(dir, "stacks", `Pulumi.${STACK}.yaml`), "utf8")) as Obj;
+    assert.equal(claims().find((c) => c.name === "cs-alice").state, undefined, "started: the key is gone");
+    await up();
+    for (let i = 0; i < 60 && !pods("cs-alice").length; i++) await new Promise((r) => setTimeout(r, 1000));
+    assert.ok(pods("cs-alice").length > 0, "its pods are back");
+    assert.equal(pods("cs-alice")[0].spec.volumes.find((v: Obj) => v.persistentVolumeClaim)?.persistentVolumeClaim.claimName, "cs-alice");
+    assert.equal(volume(), vol, "on the same volume");
+    assert.equal(nodePort(), port, "at the same nodePort");
+  });
+
   it("9. a claim asking for more GPUs than the cluster has: up fails once the stack's readiness timeout (20 s) is spent, not the default ten minutes, and ocdp status gives the scheduler's reason", async () => {
     // What an up costs here with nothing to wait for: the failing up may take that, plus the timeout, plus a margin.
     const n0 = Date.now();

@@ -66,3 +66,22 @@ describe("claim status: a pod waiting on an object that does not exist", () => {
     assert.equal(withPresent([deploy(1), podReading("cs-k")], ["Secret/cs-k"]).state, "ready");
   });
 });
+
+describe("a stopped claim's status", () => {
+  const stopped = (objects: KObject[]) => claimStatus("c", "a", "ws-a", "10.0.0.1", { objects, events: [], storageClasses: [] }, true);
+  it("scaled to zero, no pods: stopped, no GPUs, its address kept", () => {
+    const s = stopped([deploy(0, 0), svc]);
+    assert.equal(s.state, "stopped");
+    assert.equal(s.gpus, 0);
+    assert.equal(s.endpoints[0]?.url, "http://10.0.0.1:31000");
+    assert.match(s.reason, /^stopped: no pods; its volumes, Secrets and address are kept/);
+  });
+  it("stopped in the file, still running in the cluster: not applied yet", () => {
+    const s = stopped([deploy(1, 1), svc]);
+    assert.equal(s.state, "progressing");
+    assert.equal(s.reason, "stopped in the stack file, not yet in the cluster: Deployment d has 1 replicas (pulumi up)");
+  });
+  it("scaled to zero, a pod still terminating: stopping", () => {
+    assert.equal(stopped([deploy(0, 0), pod({})]).reason, "stopping: 1 pod(s) still terminating");
+  });
+});

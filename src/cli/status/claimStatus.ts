@@ -6,7 +6,7 @@ import { requiredReferences } from "../../steps/references";
 import { bytes } from "../../steps/usage/quantity";
 import { claimUsage } from "../../steps/usage/usage";
 
-export type State = "ready" | "progressing" | "failed" | "missing";
+export type State = "ready" | "progressing" | "failed" | "missing" | "stopped";
 
 export interface ClaimStatus {
   claim: string;
@@ -83,7 +83,8 @@ function pvcProblem(pvc: Obj, events: KObject[], classes: KObject[]): { fatal: b
   return undefined;
 }
 
-export function claimStatus(claim: string, workspace: string, namespace: string, accessHost: string, live: Live): ClaimStatus {
+/** `stopped`: the stack file says the claim is stopped (`state: stopped`). */
+export function claimStatus(claim: string, workspace: string, namespace: string, accessHost: string, live: Live, stopped = false): ClaimStatus {
   const o = live.objects as Obj[];
   const services = o.filter((x) => x.kind === "Service").map((s) => ({
     name: s.metadata.name, namespace: s.metadata.namespace, type: s.spec?.type,
@@ -94,6 +95,13 @@ export function claimStatus(claim: string, workspace: string, namespace: string,
   const workloads = o.filter((x) => WORKLOADS.has(x.kind));
   const base = { claim, workspace, namespace, endpoints: userEndpoints(services, ingresses, accessHost), gpus: claimUsage(claim, workspace, workloads).amounts["nvidia.com/gpu"] };
   if (o.length === 0) return { ...base, state: "missing", reason: "nothing of it in the cluster: not deployed yet (pulumi up)" };
+  if (stopped) {
+    const running = workloads.filter((w) => (w.spec?.replicas ?? 1) > 0);
+    const pods = o.filter((x) => x.kind === "Pod");
+    if (running.length) return { ...base, state: "progressing", reason: `stopped in the stack file, not yet in the cluster: ${running[0].kind} ${running[0].metadata.name} has ${running[0].spec?.replicas ?? 1} replicas (pulumi up)` };
+    if (pods.length) return { ...base, state: "progressing", reason: `stopping: ${pods.length} pod(s) still terminating` };
+    return { ...base, state: "stopped", reason: "stopped: no pods; its volumes, Secrets and address are kept (ocdp claim start runs it again)" };
+  }
 
   const problems = [
     ...o.filter((x) => x.kind === "PersistentVolumeClaim").map((p) => pvcProblem(p, live.events, live.storageClasses)),
