@@ -4,13 +4,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import yaml from "js-yaml";
-import { type Issue, IssueList, shown, ValidationError } from "../config/errors";
+import { type Issue, IssueList, ValidationError } from "../config/errors";
 import { DNS1123 } from "../config/schema";
 import type { ApplyOptions, Claim, Cluster, Overlay, StackConfig, Template } from "../config/types";
 import { check } from "../config/validate";
 import { substitute, substituteString, unknownPlaceholdersIn } from "./placeholders";
 import { type ResolvedPreset, resolvePreset } from "./sources/presets";
-import { Directory } from "./directory";
 import { checkUserInputs, isSecretInput, type UserInput, type UserInputs, valuesSchema } from "./userInputs";
 
 export interface HelmSpec {
@@ -83,27 +82,6 @@ export function overlayFor(config: StackConfig, workspaceId: string): Overlay {
   return { ...(config.policy.overlay ?? {}), ...workspace };
 }
 
-/** The directory's verdict on who filed the claim: known, bound to the template, allowed in the workspace. */
-export function ownerIssues(dir: Directory, t: Template, claim: Claim, where: Omit<Issue, "field" | "rule">): Issue[] {
-  const user = claim.owner.user;
-  const who = `user ${shown(user)}`;
-  if (!dir.isKnown(user)) {
-    return [{ ...where, field: "owner.user", rule: `${who} is not in the admin directory (ocdp:access: admins, group members, workspace users)` }];
-  }
-  const out: Issue[] = [];
-  if (!dir.isBound(t.bindings, user)) {
-    const groups = dir.groupsOf(user);
-    out.push({ ...where, field: "owner.user", rule: `${who} (groups ${groups.length ? groups.join(", ") : "none"}, from ocdp:access.groups) is not bound to template ${t.id}` });
-  }
-  const ws = claim.workspaceId;
-  if (!dir.hasWorkspace(ws)) {
-    out.push({ ...where, field: "workspaceId", rule: `workspace ${shown(ws)} is not in ocdp:access.workspaces: it takes no claims until an admin adds it` });
-  } else if (!dir.mayUseWorkspace(user, ws)) {
-    out.push({ ...where, field: "workspaceId", rule: `${who} may not claim into workspace ${ws} (it admits ${dir.describeWorkspace(ws)})` });
-  }
-  return out;
-}
-
 /** The template's preset, inputs and values schema; problems are the template's, reported once. */
 export async function resolveTemplate(t: Template, stack: string, opts: ResolveOptions, issues: IssueList): Promise<ResolvedTemplate | undefined> {
   const where = { stack, template: t.id };
@@ -163,7 +141,6 @@ export function resolveClaim(config: StackConfig, rt: ResolvedTemplate, claim: C
   const stack = config.stack;
   const where = { stack, claim: claim.name, template: rt.template.id };
   const before = issues.items.length;
-  ownerIssues(new Directory(config.access), rt.template, claim, where).forEach((i) => issues.add(i));
   const namespace = namespaceFor(config, claim.workspaceId);
   if (!new RegExp(DNS1123).test(namespace) || namespace.length > 63) {
     issues.add({ ...where, field: "workspaceId", rule: `workspace namespace ${JSON.stringify(namespace)} is not a DNS-1123 label` });

@@ -1,4 +1,4 @@
-import { Directory } from "../catalog/directory";
+import { Directory } from "../config/directory";
 import { mergeAccess } from "../config/access";
 import { formatIssue, type Issue, shown, UsageError, ValidationError } from "../config/errors";
 import { fromConfigValues, STACK_NAME } from "../config/load";

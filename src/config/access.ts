@@ -1,6 +1,6 @@
 // The admin directory's config (`ocdp:access`): how a stack's additions combine with the project's, and
 // the checks on the directory itself. Its answers (who is in which group, who may use a workspace) are
-// in src/catalog/directory.ts.
+// in src/config/directory.ts.
 import type { Issue } from "./errors";
 import type { Access } from "./types";
 

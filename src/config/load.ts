@@ -5,6 +5,7 @@ import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { IssueList, shown, UsageError, ValidationError } from "./errors";
 import { checkDirectory, mergeAccess } from "./access";
+import { Directory, ownerIssues } from "./directory";
 import { type ConfigValues, effectiveConfig, KNOWN_KEYS, NS, PROJECT_ONLY_KEYS, type ProjectFile, readProjectFile, readStackFile } from "./configFile";
 import { accessSchema, claimSchema, clusterSchema, policySchema, templateSchema } from "./schema";
 import type { Access, Claim, Cluster, Policy, StackConfig, Template } from "./types";
@@ -157,6 +158,7 @@ export function fromConfigValues(stack: string, values: Record<string, unknown>,
   if (!accessIssues.length) checkDirectory(stack, access as Access).forEach((x) => issues.add(x));
 
   const claims = values.claims ?? [];
+  const shaped: Claim[] = [];
   if (!Array.isArray(claims)) {
     issues.add({ stack, field: `${NS}:claims`, rule: "must be a list of claims" });
   } else {
@@ -171,8 +173,20 @@ export function fromConfigValues(stack: string, values: Record<string, unknown>,
         const { groups: _, ...rest } = owner as Record<string, unknown>;
         shape = { ...(c as object), owner: rest };
       }
-      for (const x of check(claimSchema, shape, where)) issues.add(x);
+      const found = check(claimSchema, shape, where);
+      for (const x of found) issues.add(x);
+      if (!found.length) shaped.push(c as Claim);
     });
+    // Who filed each well-formed claim, judged by the directory in the same run: a malformed claim
+    // elsewhere in the stack must not hide another's unknown owner or foreign workspace until next time.
+    if (!accessIssues.length) {
+      const dir = new Directory(access as Access);
+      const byId = new Map((templates as Template[]).map((t) => [t?.id, t]));
+      for (const c of shaped) {
+        const t = byId.get(c.templateId);
+        if (t?.bindings && typeof t.bindings === "object") ownerIssues(dir, t, c, { stack, claim: c.name, template: t.id }).forEach((x) => issues.add(x));
+      }
+    }
     const names = claims.map((c) => (c as Claim)?.name);
     names.forEach((n, i) => {
       if (names.indexOf(n) !== i) issues.add({ stack, claim: String(n), field: "name", rule: "duplicate claim name in this stack" });

@@ -63,14 +63,9 @@ async function checkTemplate(t: Template, ctx: RenderContext, report: ValidateRe
     issues.items.forEach((i) => report.findings.push({ where, problem: formatIssue(i) }));
     return;
   }
-  // A directory in which the probe claim's owner is bound the way the template allows (fail closed: a
-  // template that binds nobody is reported).
-  const user = t.bindings.users?.find((u) => u !== "*") ?? "validate";
-  const owner = { user };
-  const access = { groups: Object.fromEntries((t.bindings.groups ?? []).slice(0, 1).map((g) => [g, [user]])), workspaces: { validate: { users: [user] } } };
+  const { config, owner } = probeConfig(t);
   const probes: Record<string, unknown> = {};
   for (const i of rt.inputs) setDotted(probes, i.name, probeValue(i));
-  const config: StackConfig = { stack: "validate", templates: [t], cluster: { name: "validate", accessHost: "127.0.0.1" }, policy: {}, access, claims: [] };
   for (const [label, values] of [["defaults", {}], ["probe values", probes]] as const) {
     const claim: Claim = { name: `validate-${t.id}`.slice(0, 53), templateId: t.id, workspaceId: "validate", owner, values: structuredClone(values) };
     const claimIssues = new IssueList();
@@ -104,6 +99,31 @@ async function checkTemplate(t: Template, ctx: RenderContext, report: ValidateRe
         }
       }
     }
+  }
+}
+
+/**
+ * A stack in which a probe claim of `t` may be filed: its owner bound the way the template allows (fail
+ * closed: a template that binds nobody is reported), in a workspace of its own.
+ */
+function probeConfig(t: Template): { config: StackConfig; owner: { user: string } } {
+  const user = t.bindings.users?.find((u) => u !== "*") ?? "validate";
+  const access = { groups: Object.fromEntries((t.bindings.groups ?? []).slice(0, 1).map((g) => [g, [user]])), workspaces: { validate: { users: [user] } } };
+  return { config: { stack: "validate", templates: [t], cluster: { name: "validate", accessHost: "127.0.0.1" }, policy: {}, access, claims: [] }, owner: { user } };
+}
+
+/** The objects of a claim of `t` with its inputs' defaults, or why it does not render. */
+export async function defaultRender(t: Template, ctx: RenderContext): Promise<KObject[] | string> {
+  const issues = new IssueList();
+  const rt = await resolveTemplate(t, "templates", ctx, issues);
+  if (!rt) return issues.items.map(formatIssue).join("; ");
+  const { config, owner } = probeConfig(t);
+  const rc = resolveClaim(config, rt, { name: `probe-${t.id}`.slice(0, 53), templateId: t.id, workspaceId: "validate", owner, values: {} }, ctx, issues);
+  if (!rc) return issues.items.map(formatIssue).join("; ");
+  try {
+    return (await renderClaim(rc, ctx)).objects;
+  } catch (e) {
+    return (e as Error).message;
   }
 }
 

@@ -345,8 +345,11 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     assert.ok(pods("cs-more").length > 0, "the claim over budget before the stop deploys");
     assert.equal(await usedGpus("4"), "4");
 
+    // The room goes first: Pulumi deletes after it updates, so in one run the started pods would wait for
+    // GPUs that the removed claim still holds (the quota refuses them) until the readiness timeout.
     stackDoc.config["ocdp:claims"] = claims().filter((c) => c.name !== "cs-more");
     writeStack();
+    await up();
     const start = await ocdpAsync(dir, ["claim", "start", "--stack", STACK, "--name", "cs-alice"]);
     assert.equal(start.code, 0, start.err);
     stackDoc = yaml.load(readFileSync(join(dir, "stacks", `Pulumi.${STACK}.yaml`), "utf8")) as Obj;

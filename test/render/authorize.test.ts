@@ -12,6 +12,11 @@ describe("ocdp authorize (the pull-request gate)", () => {
   let dir: string;
   const edit = (file: string, from: string, to: string) => editFile(dir, file, from, to);
   before(() => { dir = gitScratchProject(); });
+  const stop = (claim: string) => {
+    const r = ocdp(dir, ["claim", "stop", "--stack", "lab", "--name", claim]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(readFileSync(join(dir, LAB), "utf8"), /state: stopped/);
+  };
   const reset = () => { git(dir, "checkout", "-q", "--", "."); git(dir, "clean", "-qfd", "--", "presets", "stacks"); };
 
   // [what, the change, who, exit code, lines the verdict must hold]
@@ -51,6 +56,10 @@ describe("ocdp authorize (the pull-request gate)", () => {
       [/^stack lab, actor alice \(GitHub Alice-GH\):/m]],
     ["a GitHub login no user has is refused", () => edit(LAB, "storage: {size: 50Gi}", "storage: {size: 60Gi}"), ["--github", "mallory"], 4,
       [/refused: GitHub login "mallory" is no user's ocdp:access\.users\.<user>\.github at HEAD/]],
+    ["alice stops her own claim (ocdp claim stop)", () => stop("cs-alice"), ["--actor", "alice"], 0,
+      [/allowed {2}claim cs-alice changed: owned by alice in workspace nlp, which admits them/]],
+    ["alice stops bob's claim", () => stop("vllm-llama"), ["--actor", "alice"], 4, [/REFUSED {2}claim vllm-llama changed: owned by bob, not alice/]],
+    ["an admin stops anyone's claim", () => stop("vllm-llama"), ["--actor", "root"], 0, [/allowed {2}claim vllm-llama changed: root is an admin/]],
     ["comments and formatting only: nothing to judge", () => edit(LAB, "# The lab site", "# The lab site (edited)"), ["--actor", "carol"], 0, [/no changes/]],
   ];
   for (const [what, change, who, code, want] of cases) {

@@ -109,6 +109,24 @@ describe("ocdp render", () => {
     });
   }
 
+  it("all errors at once across kinds: a claim naming its groups does not hide another's unknown owner, foreign workspace or missing workspace", () => {
+    writeStack(dir, "lab", "bad", [
+      { ...cs("cs-groups", {}), workspaceId: "nlp", owner: { user: "carol", groups: ["ml-team"] } },
+      { ...cs("cs-nobody", {}), workspaceId: "nlp", owner: { user: "mallory" } },
+      { ...cs("cs-foreign", {}), workspaceId: "vision", owner: { user: "bob" } },
+      { ...cs("cs-nowhere", {}), workspaceId: "atlantis" },
+    ], { "ocdp:access": { groups: { "vision-team": ["dana", "erin"] }, workspaces: { nlp: { groups: ["ml-team"] }, vision: { groups: ["vision-team"], users: ["alice"] } } } });
+    const r = ocdp(dir, ["render", "--stack", "bad"]);
+    assert.equal(r.code, 1, r.err);
+    for (const want of [
+      /claim cs-groups, field owner\.groups: not accepted/,
+      /claim cs-nobody, template code-server, field owner\.user: user "mallory" is not in the admin directory/,
+      /claim cs-foreign, template code-server, field workspaceId: user "bob" may not claim into workspace vision/,
+      /claim cs-nowhere, template code-server, field workspaceId: workspace "atlantis" is not in ocdp:access\.workspaces/,
+    ]) assert.match(r.err, want);
+    assert.equal(r.out, "", "nothing rendered");
+  });
+
   it("ocdp up refuses a bad claim before it starts a cluster or touches a backend", () => {
     const d = scratchProject();
     writeStack(d, "local", "local", [cs("cs-bad", { gpu: { count: 99 } })]);

@@ -63,9 +63,16 @@ describe("ocdp claim stop|start", () => {
     const doc = yaml.load(original) as { config: Record<string, unknown[]> };
     doc.config["ocdp:templates"] = [{ id: "with-agent", templateType: "kustomize", source: { type: "helm", chart: "test/charts/with-daemonset", version: "0.1.0", releaseName: "{{ name }}", preset: { type: "kustomize", path: "packages/code-server/presets/k3s-hami" } }, bindings: { users: ["alice"] } }];
     doc.config["ocdp:claims"] = [{ name: "ag", templateId: "with-agent", workspaceId: "team-a", owner: { user: "alice" } }];
+    const shipped = JSON.parse(ocdp(dir, ["templates", "--stack", "local", "--json"]).out).templates as { id: string; stoppable: boolean }[];
+    assert.deepEqual(shipped.map((t) => [t.id, t.stoppable]), shipped.map((t) => [t.id, true]), "the shipped templates can all be stopped");
     const withAgent = yaml.dump(doc, { noRefs: true });
     writeFileSync(file, withAgent);
     assert.equal(ocdp(dir, ["render", "--stack", "local"]).code, 0, "it renders while running");
+    const templates = ocdp(dir, ["templates", "--stack", "local"]);
+    assert.equal(templates.code, 0, templates.err);
+    assert.match(templates.out, /^with-agent: \n  who may claim it: users alice\n  cannot be stopped: it has a DaemonSet \(ocdp claim stop refuses its claims\)$/m);
+    const json = JSON.parse(ocdp(dir, ["templates", "--stack", "local", "--json"]).out);
+    assert.deepEqual([json.templates[0].stoppable, json.templates[0].cannotStopBecause], [false, ["DaemonSet"]]);
     const r = ocdp(dir, ["claim", "stop", "--stack", "local", "--name", "ag"]);
     assert.equal(r.code, 1, r.err);
     assert.match(r.err, /stack local, claim ag, template with-agent, field objects: guards failed: DaemonSet ag-agent: a DaemonSet cannot be stopped \(it runs a pod on every node\); only a claim without one can be stopped/);

@@ -3,7 +3,7 @@
 // everything else (templates, policy, access, cluster, credentials, presets, charts, code) needs an
 // admin. Who is an admin, and who may use a workspace, comes from the base's directory: a pull request
 // cannot grant itself what it asks for.
-import type { Directory } from "../../catalog/directory";
+import type { Directory } from "../../config/directory";
 import { formatIssue, type Issue } from "../../config/errors";
 import { STACK_NAME } from "../../config/load";
 

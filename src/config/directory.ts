@@ -1,6 +1,7 @@
 // The admin directory (`ocdp:access`): who a user is, which groups they are in, where they may claim,
 // who is an admin. Pure functions over the config; every answer comes from admins, never from a claim.
-import type { Access, Bindings } from "../config/types";
+import { type Issue, shown } from "./errors";
+import type { Access, Bindings, Claim, Template } from "./types";
 
 export class Directory {
   constructor(readonly access: Access) {}
@@ -55,3 +56,25 @@ export class Directory {
     return parts.length ? parts.join("; ") : "nobody";
   }
 }
+
+/** The directory's verdict on who filed the claim: known, bound to the template, allowed in the workspace. */
+export function ownerIssues(dir: Directory, t: Template, claim: Claim, where: Omit<Issue, "field" | "rule">): Issue[] {
+  const user = claim.owner.user;
+  const who = `user ${shown(user)}`;
+  if (!dir.isKnown(user)) {
+    return [{ ...where, field: "owner.user", rule: `${who} is not in the admin directory (ocdp:access: admins, group members, workspace users)` }];
+  }
+  const out: Issue[] = [];
+  if (!dir.isBound(t.bindings, user)) {
+    const groups = dir.groupsOf(user);
+    out.push({ ...where, field: "owner.user", rule: `${who} (groups ${groups.length ? groups.join(", ") : "none"}, from ocdp:access.groups) is not bound to template ${t.id}` });
+  }
+  const ws = claim.workspaceId;
+  if (!dir.hasWorkspace(ws)) {
+    out.push({ ...where, field: "workspaceId", rule: `workspace ${shown(ws)} is not in ocdp:access.workspaces: it takes no claims until an admin adds it` });
+  } else if (!dir.mayUseWorkspace(user, ws)) {
+    out.push({ ...where, field: "workspaceId", rule: `${who} may not claim into workspace ${ws} (it admits ${dir.describeWorkspace(ws)})` });
+  }
+  return out;
+}
+
