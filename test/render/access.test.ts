@@ -100,11 +100,11 @@ describe("budgets are checked on the rendered objects", () => {
     assert.deepEqual(u.workspaces.vision.cpu, { used: 2000, budget: 16000 });
     assert.deepEqual(u.cluster["nvidia.com/gpu"], { used: 2, budget: 8 });
     const text = ocdp(dir, ["usage", "--stack", "t"]);
-    assert.match(text.out, /^nlp\s+1\/8\s+2\/4\s+20000\/122880\s+100\/300\s+2\/24\s+4Gi\/96Gi\s+20Gi\/1Ti$/m);
+    assert.match(text.out, /^nlp\s+1\/8\s+0\s+2\/4\s+20000\/122880\s+100\/300\s+2\/24\s+4Gi\/96Gi\s+20Gi\/1Ti$/m);
     writeStack(dir, "lab", "t", [claim("a", "code-server", "nlp", "alice", gpus(5))]);
     const over = ocdp(dir, ["usage", "--stack", "t"]);
     assert.equal(over.code, 1);
-    assert.match(over.out, /^nlp\s+1\/8\s+5\/4 !/m);
+    assert.match(over.out, /^nlp\s+1\/8\s+0\s+5\/4 !/m);
   });
   it("ocdp render prints each budgeted workspace's ResourceQuota", () => {
     writeStack(dir, "lab", "t", [claim("a", "code-server", "nlp", "alice", gpus(1))]);

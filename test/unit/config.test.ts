@@ -6,6 +6,7 @@ import { fromConfigValues } from "../../src/config/load";
 const template = { id: "t", templateType: "kustomize", source: { type: "kustomize", preset: { type: "kustomize", path: "p" } }, bindings: { users: ["alice"] } };
 const claim = { name: "c", templateId: "t", workspaceId: "w", owner: { user: "alice" } };
 const cluster = { name: "k", accessHost: "127.0.0.1" };
+const access = { workspaces: { w: { users: ["alice"] } } };
 
 function issues(values: Record<string, unknown>): string[] {
   try {
@@ -19,7 +20,10 @@ function issues(values: Record<string, unknown>): string[] {
 
 describe("stack config", () => {
   it("accepts a sound config", () => {
-    assert.deepEqual(issues({ templates: [template], cluster, claims: [claim] }), []);
+    assert.deepEqual(issues({ templates: [template], cluster, access, claims: [claim] }), []);
+  });
+  it("judges each well-formed claim's owner by the directory in the same run", () => {
+    assert.deepEqual(issues({ templates: [template], cluster, claims: [claim] }), ['c|owner.user|user "alice" is not in the admin directory (ocdp:access: admins, group members, workspace users)']);
   });
   it("templates may be a map keyed by id", () => {
     const { templates } = fromConfigValues("s", { templates: { t: { ...template, id: undefined } }, cluster, claims: [] });

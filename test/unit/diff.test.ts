@@ -28,6 +28,18 @@ describe("diff of objects", () => {
     // Without the claim's secret values the same diff would print them: the masking is what hides them.
     assert.match(JSON.stringify(diffObjects(base.objects, head.objects)), /new-s3cr3t/);
   });
+  it("says when a change stops or starts a claim, in the text and the PR comment", () => {
+    const deploy = (replicas: number): KObject => ({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", namespace: "n" }, spec: { replicas } });
+    const running = { objects: [deploy(1)], ...at };
+    const stopped = { objects: [deploy(0)], ...at, stopped: true };
+    const [stops] = diffStack(new Map([["a", running]]), new Map([["a", stopped]]));
+    assert.equal(stops.state, "stops");
+    assert.match(formatText("s", [stops]), /^claim a: changed \(stops: its pods go, its GPUs return to the workspace\)$/m);
+    assert.match(formatMarkdown("s", [stops]), /\| a \| changed \(stops: its pods go, its GPUs return to the workspace\) \|/);
+    const [starts] = diffStack(new Map([["a", stopped]]), new Map([["a", running]]));
+    assert.equal(starts.state, "starts");
+    assert.equal(diffStack(new Map([["a", running]]), new Map([["a", running]]))[0].state, undefined);
+  });
   it("flags removed PVCs and Namespaces as data-bearing", () => {
     const pvc: KObject = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "p", namespace: "n" } };
     assert.equal(diffObjects([pvc, cm("c", "1")], [])[1].dataBearing, true);

@@ -7,7 +7,7 @@ import { holdsSecret, SECRET_MASK } from "../../steps/secretValues";
  * A claim's render at one ref: its objects (and the values of its secret inputs, never shown), or why
  * there are none; its template and workspace.
  */
-export type ClaimRender = ({ objects: KObject[]; secrets?: string[] } | { error: string }) & { template: string; workspace: string };
+export type ClaimRender = ({ objects: KObject[]; secrets?: string[] } | { error: string }) & { template: string; workspace: string; stopped?: boolean };
 
 export interface FieldChange {
   path: string;
@@ -32,6 +32,8 @@ export interface ClaimDiff {
   status: "added" | "removed" | "changed" | "unchanged" | "failed";
   /** Render errors at base and/or head. */
   errors?: { base?: string; head?: string };
+  /** The claim is stopped, or started, by this change; or stays stopped (`state: stopped`). */
+  state?: "stops" | "starts" | "stopped";
   objects: ObjectChange[];
 }
 
@@ -98,6 +100,8 @@ export function diffStack(base: Map<string, ClaimRender>, head: Map<string, Clai
     const secrets = [b, h].flatMap((r) => (r && "objects" in r ? r.secrets ?? [] : []));
     const objects = diffObjects(bo, ho, secrets);
     const status = !b ? "added" : !h ? "removed" : objects.length || errors.base ? "changed" : "unchanged";
-    return { claim, ...where, status, ...(errors.base ? { errors } : {}), objects };
+    const [was, is] = [!!b?.stopped, !!h?.stopped];
+    const state = h && is ? (b && !was ? "stops" : "stopped") : b && h && was ? "starts" : undefined;
+    return { claim, ...where, status, ...(errors.base ? { errors } : {}), ...(state ? { state } : {}), objects };
   });
 }

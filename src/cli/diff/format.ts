@@ -34,7 +34,7 @@ export interface BudgetNotes { base: string[]; head: string[] }
 export function formatText(stack: string, diffs: ClaimDiff[], budget: BudgetNotes = { base: [], head: [] }): string {
   const lines: string[] = [];
   for (const d of diffs.filter((x) => x.status !== "unchanged")) {
-    lines.push(`claim ${d.claim}: ${d.status}`);
+    lines.push(`claim ${d.claim}: ${d.status}${d.state ? ` (${STATE[d.state]})` : ""}`);
     if (d.errors?.base) lines.push(`  render failed at base: ${d.errors.base}`);
     if (d.errors?.head) lines.push(`  render failed at head: ${d.errors.head}`);
     for (const o of d.objects) lines.push(...objectLines(o).map((l) => `  ${l}`));
@@ -45,6 +45,9 @@ export function formatText(stack: string, diffs: ClaimDiff[], budget: BudgetNote
 }
 
 export const QUOTA_TEMPLATE = "(quota)";
+
+/** A stopped claim holds no GPUs, CPU or memory: the PR says so beside its status. */
+const STATE: Record<NonNullable<ClaimDiff["state"]>, string> = { stops: "stops: its pods go, its GPUs return to the workspace", starts: "starts again", stopped: "stopped" };
 
 /** "2 of 5 claims changed[, 1 workspace quota changed]": quotas are entries, not claims. */
 function tally(diffs: ClaimDiff[]): string {
@@ -93,7 +96,7 @@ export function formatMarkdown(stack: string, diffs: ClaimDiff[], limit = GITHUB
     summary.push("| claim | status | added | changed | removed | data at risk |", "|---|---|---|---|---|---|");
     for (const d of changed.slice(0, SUMMARY_CLAIMS)) {
       const c = counts(d);
-      summary.push(`| ${d.claim} | ${d.status}${d.errors ? " :x:" : ""} | ${c.added} | ${c.changed} | ${c.removed} | ${c.data ? `:warning: ${c.data}` : ""} |`);
+      summary.push(`| ${d.claim} | ${d.status}${d.state ? ` (${STATE[d.state]})` : ""}${d.errors ? " :x:" : ""} | ${c.added} | ${c.changed} | ${c.removed} | ${c.data ? `:warning: ${c.data}` : ""} |`);
     }
     if (changed.length > SUMMARY_CLAIMS) summary.push(`| _and ${changed.length - SUMMARY_CLAIMS} more claims_ | | | | | |`);
     summary.push("");

@@ -30,7 +30,7 @@ export async function renderStackAt(dir: string, stack: string, base: Omit<Rende
   if (!existsSync(stackFile(project, stack))) return { exists: false, claims: out, budget: [] };
   const config = loadStack(project, stack);
   const { resolved, issues } = await resolveEach(config, ctx);
-  const at = (c: { templateId: string; workspaceId: string }) => ({ template: c.templateId, workspace: c.workspaceId });
+  const at = (c: { templateId: string; workspaceId: string; state?: string }) => ({ template: c.templateId, workspace: c.workspaceId, ...(c.state === "stopped" ? { stopped: true } : {}) });
   for (const claim of config.claims) {
     // A claim's own problems, and those of its template (which name no claim).
     const mine = issues.filter((i) => i.claim === claim.name || (!i.claim && i.template === claim.templateId));
