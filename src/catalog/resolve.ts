@@ -78,7 +78,7 @@ export function applyOptionsFor(cluster: Pick<Cluster, "skipAwait" | "timeouts">
 }
 
 export function overlayFor(config: StackConfig, workspaceId: string): Overlay {
-  const { budget: _, ...workspace } = config.policy.workspaces?.[workspaceId] ?? {};
+  const { budget: _, maxRunning: __, ...workspace } = config.policy.workspaces?.[workspaceId] ?? {};
   return { ...(config.policy.overlay ?? {}), ...workspace };
 }
 

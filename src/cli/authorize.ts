@@ -10,8 +10,9 @@ import { authorize, isStackFile, type Verdict } from "./gate/authorize";
 import { snapshotAt } from "./gate/snapshot";
 import { openProject, parse, requireOpt } from "./context";
 import type { Command } from "./main";
+import { timeMs } from "../steps/lifetime";
 
-const usage = `Usage: ocdp authorize --stack=<name> --base=<git-ref> [--head=<git-ref>] (--actor=<user> | --github=<login>)... [--format text|json]
+const usage = `Usage: ocdp authorize --stack=<name> --base=<git-ref> [--head=<git-ref>] (--actor=<user> | --github=<login>)... [--at=<time>] [--format text|json]
 
 The pull-request gate. Lists every change to the stack between --base and --head (default: the
 working tree) with a verdict for each actor: a claim added, changed or removed must be owned by the
@@ -24,6 +25,8 @@ a change cannot grant itself what it asks for. Run it for every stack a change t
   --actor    a directory user who made the change (repeat it: every one is judged)
   --github   their login on GitHub instead, mapped through ocdp:access.users.<user>.github at --base
              (repeat it for every account that pushed commits to the pull request)
+  --at       what "now" is (RFC 3339; default: the clock): a claim's owner sets its started only when
+             adding or starting it, to within a day of now; its expires within maxRunning of started
 Exit codes: 0 allowed for every actor (or no change), 4 refused, 1 invalid input (a bad ref, an
 unknown stack, a base that does not parse), 2 usage error.`;
 
@@ -35,6 +38,7 @@ export const authorizeCommand: Command = {
   async run(argv) {
     const { values: o } = parse(argv, {
       stack: { type: "string" }, base: { type: "string" }, head: { type: "string" }, actor: { type: "string", multiple: true }, github: { type: "string", multiple: true }, format: { type: "string" },
+      at: { type: "string" },
     }, usage);
     const stack = requireOpt(o.stack, "stack", usage);
     const baseRef = requireOpt(o.base, "base", usage);
@@ -85,7 +89,7 @@ export const authorizeCommand: Command = {
     const files = (await changedFiles(root, baseCommit, headCommit)).filter((f) => !isStackFile(f, head.project.stackConfigDir));
     const judged: Judged[] = who.map((w) => {
       const actor = w.actor ?? directory.userForGithub(w.github!)!;
-      return { actor, github: w.github, verdicts: authorize({ actor, directory, base: base.values, head: head.values, files, invalid }) };
+      return { actor, github: w.github, verdicts: authorize({ actor, directory, base: base.values, head: head.values, files, invalid, ...(o.at ? { now: timeMs(o.at) } : {}) }) };
     });
     const refused = judged.some((j) => j.verdicts.some((v) => !v.allowed));
     if (format === "json") {

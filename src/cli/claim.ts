@@ -4,6 +4,8 @@ import { createTwoFilesPatch } from "diff";
 import { resolveTemplate } from "../catalog/resolve";
 import type { UserInput } from "../catalog/userInputs";
 import { type Edit, editClaims } from "./claims/editStackFile";
+import { TIME } from "../config/schema";
+import { isExpired, iso, latestExpiry, timeMs } from "../steps/lifetime";
 import { formatIssues, IssueList, UsageError } from "../config/errors";
 import { fromConfigValues, loadStackValues, stackFile, stackValuesOf } from "../config/load";
 import { planStack } from "../offline/plan";
@@ -13,7 +15,8 @@ import type { Command } from "./main";
 const usage = `Usage: ocdp claim add --stack <s> --name <claim> --template <id> --workspace <ws> --owner <user> [--set key=value]... [--dry-run]
        ocdp claim set --stack <s> --name <claim> [--set key=value]... [--unset key]... [--workspace <ws>] [--owner <user>] [--template <id>] [--dry-run]
        ocdp claim rm  --stack <s> --name <claim> [--dry-run]
-       ocdp claim stop|start --stack <s> --name <claim> [--dry-run]
+       ocdp claim stop|start --stack <s> --name <claim> [--expires <time>] [--at <time>] [--dry-run]
+       ocdp claim stop --stack <s> --expired [--at <time>] [--dry-run]
 
 Adds, changes or removes a claim in stacks/Pulumi.<s>.yaml, in place: comments, order and formatting
 of the file are kept; only the claim's own lines change. The result is validated exactly as
@@ -23,9 +26,14 @@ is rendered) before anything is written; on any problem nothing is written and e
                     template's userInputs.yaml declares it (cpu=4 stays the string "4" if cpu is a string)
   --unset key       back to the template's default
   --dry-run         print the change as a unified diff and write nothing
+  --expires <time>  (add, set, start) when the claim is to be stopped: an RFC 3339 date or time within
+                    the workspace's maxRunning of its start; add and start set the latest by default
+  --at <time>       what "now" is (default: the clock): the start of the window, or the moment for --expired
 stop sets \`state: stopped\`: the claim's workloads make no pods (GPUs, CPU and memory go back to the
 workspace's budget), its volumes, Services (and so its address), Secrets and ConfigMaps stay. A claim
-with a DaemonSet, a bare Pod or a Job cannot be stopped. start removes it: the render of a running claim.
+with a DaemonSet, a bare Pod or a Job cannot be stopped. start removes it: the render of a running claim;
+where a maxRunning rule applies it sets \`started\` (now) and \`expires\`. stop --expired stops every
+running claim with GPUs whose expires has passed, in one edit.
 Then: \`pulumi up --stack <s>\` (or \`npm run up\` for the local stack) applies it.
 Exit codes: 0 done (or the diff printed), 1 invalid (nothing written), 2 usage error.`;
 
@@ -52,11 +60,16 @@ export const claimCommand: Command = {
     const { values: o, positionals } = parse(argv, {
       stack: { type: "string" }, name: { type: "string" }, template: { type: "string" }, workspace: { type: "string" }, owner: { type: "string" },
       set: { type: "string", multiple: true }, unset: { type: "string", multiple: true }, "dry-run": { type: "boolean" },
+      expires: { type: "string" }, at: { type: "string" }, expired: { type: "boolean" },
     }, usage);
     const op = positionals[0] as "add" | "set" | "rm" | "stop" | "start";
     if (positionals.length !== 1 || !["add", "set", "rm", "stop", "start"].includes(op)) throw new UsageError(`one of add, set, rm, stop, start is required\n\n${usage}`);
     const stack = requireOpt(o.stack, "stack", usage);
-    const name = requireOpt(o.name, "name", usage);
+    const at = o.at === undefined ? Date.now() : timeMs(o.at);
+    if (Number.isNaN(at) || (o.at !== undefined && !new RegExp(TIME).test(o.at))) throw new UsageError(`--at ${JSON.stringify(o.at)}: expected an RFC 3339 time\n\n${usage}`);
+    if (o.expires !== undefined && !new RegExp(TIME).test(o.expires)) throw new UsageError(`--expires ${JSON.stringify(o.expires)}: expected an RFC 3339 date or time\n\n${usage}`);
+    if (o.expired && (op !== "stop" || o.name)) throw new UsageError(`--expired goes with stop and no --name\n\n${usage}`);
+    const name = o.expired ? "(expired)" : requireOpt(o.name, "name", usage);
     const project = openProject(o.project);
     const ctx = renderContext(project);
     const values = loadStackValues(project, stack);
@@ -65,13 +78,29 @@ export const claimCommand: Command = {
     const text = readFileSync(file, "utf8");
     const current = fromConfigValues(stack, values);
 
-    let edit: Edit;
-    if (op === "rm") {
-      edit = { op, name };
+    // A claim's lifetime where its workspace has a rule: from `at`, to --expires or the latest allowed.
+    const lifetime = (workspace: string): [string[], unknown][] => {
+      const latest = latestExpiry(current.policy, workspace, at);
+      if (latest === undefined) return o.expires ? [[["expires"], o.expires]] : [];
+      return [[["started"], iso(at)], [["expires"], o.expires ?? iso(latest)]];
+    };
+    let edits: Edit[];
+    if (o.expired) {
+      const plan = await planStack(current, ctx);
+      const gpus = new Map(plan.usages.map((u) => [u.claim, u.amounts["nvidia.com/gpu"]]));
+      const due = current.claims.filter((c) => isExpired(c, gpus.get(c.name) ?? 0, at));
+      if (!due.length) {
+        process.stderr.write(`no running claim with GPUs in ${rel} is past its expires at ${iso(at)}\n`);
+        return 0;
+      }
+      edits = due.map((c) => ({ op: "set", name: c.name, set: [[["state"], "stopped"]], unset: [] }));
+    } else if (op === "rm") {
+      edits = [{ op, name }];
     } else if (op === "stop" || op === "start") {
-      if (!current.claims.some((c) => c.name === name)) throw new UsageError(`no claim ${JSON.stringify(name)} in ${rel}`);
+      const claim = current.claims.find((c) => c.name === name);
+      if (!claim) throw new UsageError(`no claim ${JSON.stringify(name)} in ${rel}`);
       // Absent is running: start removes the key, so a started claim is exactly a running one.
-      edit = op === "stop" ? { op: "set", name, set: [[["state"], "stopped"]], unset: [] } : { op: "set", name, set: [], unset: [["state"]] };
+      edits = [op === "stop" ? { op: "set", name, set: [[["state"], "stopped"]], unset: [] } : { op: "set", name, set: lifetime(claim.workspaceId), unset: [["state"]] }];
     } else {
       const existing = current.claims.find((c) => c.name === name);
       const templateId = o.template ?? existing?.templateId;
@@ -89,23 +118,24 @@ export const claimCommand: Command = {
           workspaceId: requireOpt(o.workspace, "workspace", usage),
           owner: { user: requireOpt(o.owner, "owner", usage) },
         };
-        for (const [p, v] of set) {
+        for (const [p, v] of [...set, ...lifetime(String(claim.workspaceId))]) {
           let cur = claim as Record<string, unknown>;
           for (const k of p.slice(0, -1)) cur = (cur[k] ??= {}) as Record<string, unknown>;
           cur[p[p.length - 1]] = v;
         }
-        edit = { op, claim };
+        edits = [{ op, claim }];
       } else {
         if (o.template) set.push([["templateId"], o.template]);
         if (o.workspace) set.push([["workspaceId"], o.workspace]);
         if (o.owner) set.push([["owner", "user"], o.owner]);
+        if (o.expires) set.push([["expires"], o.expires]);
         const unset = (o.unset ?? []).map((k) => ["values", ...k.split(".")]);
-        if (!set.length && !unset.length) throw new UsageError(`nothing to change: give --set, --unset, --workspace, --owner or --template\n\n${usage}`);
-        edit = { op, name, set, unset };
+        if (!set.length && !unset.length) throw new UsageError(`nothing to change: give --set, --unset, --workspace, --owner, --template or --expires\n\n${usage}`);
+        edits = [{ op, name, set, unset }];
       }
     }
 
-    const next = editClaims(text, rel, edit);
+    const next = { text: edits.reduce((t, e) => editClaims(t, rel, e).text, text) };
     // Exactly what `ocdp render` checks, on the stack as it would be written, read back by the strict
     // loader: a file this command writes is one render and Pulumi read alike.
     const config = fromConfigValues(stack, stackValuesOf(project, next.text, rel));
@@ -128,7 +158,8 @@ export const claimCommand: Command = {
     writeFileSync(tmp, next.text);
     renameSync(tmp, file);
     const did = op === "add" ? "added to" : op === "rm" ? "removed from" : op === "stop" ? "stopped in" : op === "start" ? "started in" : "changed in";
-    process.stderr.write(`claim ${name} ${did} ${rel} (valid: ${plan.rendered.length} claims render within budget); apply it with: pulumi up --stack ${stack}\n`);
+    const names = edits.map((e) => ("name" in e ? e.name : name));
+    process.stderr.write(`claim ${names.join(", ")} ${did} ${rel} (valid: ${plan.rendered.length} claims render within budget); apply it with: pulumi up --stack ${stack}\n`);
     return 0;
   },
 };

@@ -13,6 +13,7 @@ import { templatesCommand } from "./templates";
 import { downCommand, upCommand } from "./up";
 import { usageCommand } from "./usage";
 import { validateCommand } from "./validate";
+import { expiredCommand } from "./expired";
 
 export interface Command {
   summary: string;
@@ -34,6 +35,7 @@ export const commands: Record<string, Command> = {
   status: statusCommand,
   down: downCommand,
   templates: templatesCommand,
+  expired: expiredCommand,
 };
 
 function help(): string {

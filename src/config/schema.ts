@@ -77,6 +77,11 @@ export const templateSchema: JSONSchemaType<Template> = {
   },
 };
 
+/** A lifetime: whole hours or days. */
+export const DURATION = "^[1-9][0-9]*(h|d)$";
+/** RFC 3339: a date, or a date and time with seconds and a zone. */
+export const TIME = "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2}))?$";
+
 export const claimSchema: JSONSchemaType<Claim> = {
   type: "object",
   additionalProperties: false,
@@ -93,6 +98,8 @@ export const claimSchema: JSONSchemaType<Claim> = {
     },
     values: { type: "object", required: [], nullable: true },
     state: { type: "string", enum: ["running", "stopped"], nullable: true },
+    started: { type: "string", pattern: TIME, nullable: true },
+    expires: { type: "string", pattern: TIME, nullable: true },
   },
 };
 
@@ -138,7 +145,7 @@ export const budgetSchema: JSONSchemaType<Budget> = {
 
 export const workspacePolicySchema: JSONSchemaType<WorkspacePolicy> = {
   ...overlaySchema,
-  properties: { ...overlaySchema.properties, budget: { ...budgetSchema, nullable: true } },
+  properties: { ...overlaySchema.properties, budget: { ...budgetSchema, nullable: true }, maxRunning: { type: "string", pattern: DURATION, nullable: true } },
 } as JSONSchemaType<WorkspacePolicy>;
 
 const nameList = { type: "array", items: { type: "string", minLength: 1, maxLength: 253 }, nullable: true } as const;
@@ -175,6 +182,7 @@ export const policySchema: JSONSchemaType<Policy> = {
     budget: { ...budgetSchema, nullable: true },
     gpuDeviceMemory: { type: "integer", minimum: 1, nullable: true },
     clusterScopedKinds: { type: "array", items: { type: "string", pattern: "^[A-Z][A-Za-z0-9]*$" }, nullable: true },
+    maxRunning: { type: "string", pattern: DURATION, nullable: true },
   },
 };
 

@@ -62,6 +62,10 @@ export interface Claim {
    * Secrets and ConfigMaps stay. Absent or `running`: running. Set with `ocdp claim stop` / `start`.
    */
   state?: "running" | "stopped";
+  /** When it was last started (RFC 3339 time): where its maxRunning window begins. Set by `claim add` and `claim start`. */
+  started?: string;
+  /** When it is to be stopped (RFC 3339 date or time; a date means the end of that day, UTC). */
+  expires?: string;
 }
 
 export interface Toleration {
@@ -143,6 +147,8 @@ export interface Budget {
 /** A workspace's block of `ocdp:policy.workspaces`: overlay overrides, and its budget. */
 export interface WorkspacePolicy extends Overlay {
   budget?: Budget;
+  /** The longest a claim with GPUs runs from its `started` to its `expires` (`7d`, `12h`); overrides the stack's. */
+  maxRunning?: string;
 }
 
 export interface Policy {
@@ -163,6 +169,8 @@ export interface Policy {
    * miss (offline there is no API discovery): refused in every claim like the built-in ones.
    */
   clusterScopedKinds?: string[];
+  /** The longest a claim with GPUs runs from its `started` to its `expires` (`7d`, `12h`), where a workspace sets none. */
+  maxRunning?: string;
 }
 
 /**

@@ -6,6 +6,8 @@
 import type { Directory } from "../../config/directory";
 import { formatIssue, type Issue } from "../../config/errors";
 import { STACK_NAME } from "../../config/load";
+import type { Policy } from "../../config/types";
+import { durationMs, iso, maxRunningFor, timeMs } from "../../steps/lifetime";
 
 export interface Verdict {
   /** `claim cs-alice`, `ocdp:policy`, `file presets/...`. */
@@ -26,9 +28,35 @@ export interface GateInput {
   files: string[];
   /** What the shared validation (schema, directory) refuses at head: refused whoever asks. */
   invalid?: Issue[];
+  /** What "now" is for a claim's `started` (ms; default: the clock). */
+  now?: number;
 }
 
-type RawClaim = { name?: unknown; owner?: { user?: unknown }; workspaceId?: unknown };
+type RawClaim = { name?: unknown; owner?: { user?: unknown }; workspaceId?: unknown; state?: unknown; started?: unknown; expires?: unknown };
+
+/** How far a (re)started claim's `started` may be from the gate's clock: a pull request takes time to merge. */
+const START_SLACK = 24 * 3_600_000;
+
+/**
+ * A non-admin owner's lifetime change, judged with the base's rule (an admin may do anything): `started`
+ * is set only when the claim is added or started again, to about now; `expires` stays within the
+ * workspace's maxRunning of `started`. Undefined: nothing to refuse.
+ */
+function lifetimeRefusal(b: RawClaim | undefined, h: RawClaim, basePolicy: Policy, now: number): string | undefined {
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const [started, expires] = [str(h.started), str(h.expires)];
+  if (started !== str(b?.started) && started !== undefined) {
+    const restart = (!b || b.state === "stopped") && h.state !== "stopped";
+    if (!restart || Math.abs(timeMs(started) - now) > START_SLACK) {
+      return `started may be set only when the claim is added or started again, to about now (${iso(now)}): an admin may move it`;
+    }
+  }
+  const rule = typeof h.workspaceId === "string" ? maxRunningFor(basePolicy, h.workspaceId) : undefined;
+  if (rule && expires !== undefined && expires !== str(b?.expires) && started !== undefined && timeMs(expires) > timeMs(started) + durationMs(rule.max)) {
+    return `expires ${expires} is beyond the ${rule.max} window from started ${started} (${rule.field}): an admin must approve`;
+  }
+  return undefined;
+}
 
 /** JSON with sorted keys: a reordered mapping is no change. */
 export function canonical(v: unknown): string {
@@ -101,6 +129,11 @@ export function authorize(input: GateInput): Verdict[] {
     const ws = h && typeof h.workspaceId === "string" ? h.workspaceId : undefined;
     if (h && (!ws || !dir.mayUseWorkspace(actor, ws))) {
       out.push({ subject, change, allowed: false, reason: `${actor} may not claim into workspace ${ws ?? "(none)"} (at base it admits ${ws ? dir.describeWorkspace(ws) : "nobody"})` });
+      continue;
+    }
+    const late = h ? lifetimeRefusal(b, h, (input.base?.policy ?? {}) as Policy, input.now ?? Date.now()) : undefined;
+    if (late) {
+      out.push({ subject, change, allowed: false, reason: late });
       continue;
     }
     out.push({ subject, change, allowed: true, reason: `owned by ${actor}${h ? ` in workspace ${ws}, which admits them` : ""}` });
