@@ -1,4 +1,6 @@
-import { formatIssues } from "../config/errors";
+import { formatIssues, UsageError } from "../config/errors";
+import { TIME } from "../config/schema";
+import { isExpired, iso, timeMs } from "../steps/lifetime";
 import { planStack } from "../offline/plan";
 import { formatAmount, limitOf, scopes } from "../steps/usage/budget";
 import { type Amounts, type ClaimUsage, RESOURCES, type Resource, sum } from "../steps/usage/usage";
@@ -6,7 +8,7 @@ import type { Budget, Policy } from "../config/types";
 import { openStack, parse, requireOpt } from "./context";
 import type { Command } from "./main";
 
-const usage = `Usage: ocdp usage --stack <name> [--json] [--claims]
+const usage = `Usage: ocdp usage --stack <name> [--json] [--claims] [--at <time>]
 
 What the stack's claims use, per workspace and for the whole cluster, against the budgets of
 ocdp:policy (used / budget; "-" where there is none), counted from the rendered objects the way the
@@ -17,7 +19,11 @@ it counts toward claims and storage only; "stopped" says how many of the claims 
   --json     machine-readable: per workspace and cluster, each resource's used and budget (base units:
              cpu millicores, memory and storage bytes), and each claim's share
   --claims   also a line per claim
+  --at       what "now" is (RFC 3339; default: the clock) for the GPUs that running claims with an
+             expires within a day of it will give back
 Exit codes: 0 within every budget, 1 over a budget or a claim that does not render, 2 usage error.`;
+
+const DAY = 24 * 3_600_000;
 
 const HEAD: Record<Resource, string> = {
   claims: "claims", "nvidia.com/gpu": "GPUs", "nvidia.com/gpumem": "GPU mem (MiB)", "nvidia.com/gpucores": "GPU cores",
@@ -60,11 +66,20 @@ export const usageCommand: Command = {
   summary: "what the claims use per workspace, against the budgets (offline)",
   usage,
   async run(argv) {
-    const { values: o } = parse(argv, { stack: { type: "string" }, json: { type: "boolean" }, claims: { type: "boolean" } }, usage);
+    const { values: o } = parse(argv, { stack: { type: "string" }, json: { type: "boolean" }, claims: { type: "boolean" }, at: { type: "string" } }, usage);
     const stack = requireOpt(o.stack, "stack", usage);
+    if (o.at !== undefined && !new RegExp(TIME).test(o.at)) throw new UsageError(`--at ${JSON.stringify(o.at)}: expected an RFC 3339 time\n\n${usage}`);
+    const at = o.at === undefined ? Date.now() : timeMs(o.at);
     const { config, ctx } = openStack(stack, o.project);
     const plan = await planStack(config, ctx);
     const stopped = new Set(config.claims.filter((c) => c.state === "stopped").map((c) => c.name));
+    // GPUs that running claims give back within a day: what a user waiting for some can expect.
+    const gpus = new Map(plan.usages.map((u) => [u.claim, u.amounts["nvidia.com/gpu"]]));
+    const soon = config.claims.filter((c) => !isExpired(c, gpus.get(c.name) ?? 0, at) && isExpired(c, gpus.get(c.name) ?? 0, at + DAY));
+    const expiring = Object.fromEntries([...new Set(soon.map((c) => c.workspaceId))].sort().map((ws) => {
+      const mine = soon.filter((c) => c.workspaceId === ws);
+      return [ws, { gpus: mine.reduce((n, c) => n + (gpus.get(c.name) ?? 0), 0), claims: mine.map((c) => c.name) }];
+    }));
     const rows = rowsOf(config.policy, plan.usages, stopped);
     if (o.json) {
       const res = (r: Row) => Object.fromEntries(RESOURCES.map((x) => [x, { used: r.used[x], budget: r.budget ? (limitOf(r.budget, x) ?? null) : null }]));
@@ -73,10 +88,12 @@ export const usageCommand: Command = {
         workspaces: Object.fromEntries(rows.filter((r) => r.scope !== "(cluster)").map((r) => [r.scope, { ...res(r), stopped: r.stopped }])),
         cluster: { ...res(rows[rows.length - 1]), stopped: rows[rows.length - 1].stopped },
         claims: plan.usages.map((u) => ({ claim: u.claim, workspace: u.workspace, state: stopped.has(u.claim) ? "stopped" : "running", ...u.amounts, uncountedGpus: u.uncountedGpus })),
+        expiringWithinADay: { at: iso(at), workspaces: expiring },
         problems: [...plan.issues.map((i) => i.rule), ...plan.failures.map((f) => f.message)],
       }, null, 2)}\n`);
     } else {
       process.stdout.write(`stack ${stack}: used/budget ("!" over budget)\n${table(rows)}\n`);
+      for (const [ws, e] of Object.entries(expiring)) process.stdout.write(`${ws}: ${e.gpus} GPU(s) expire within a day (${e.claims.join(", ")})\n`);
       if (o.claims) process.stdout.write(`\n${table(plan.usages.map((u) => ({ scope: `${u.claim} (${u.workspace}${stopped.has(u.claim) ? ", stopped" : ""})`, used: u.amounts })), true)}\n`);
     }
     for (const f of plan.failures) process.stderr.write(`error: ${f.message}\n`);

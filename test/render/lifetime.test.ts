@@ -53,6 +53,10 @@ describe("claim lifetimes (maxRunning, expires)", () => {
   });
 
   it("ocdp expired lists the running claims with GPUs past their date; claim stop --expired stops exactly those, nothing else moves", () => {
+    const soon = ocdp(dir, ["usage", "--stack", "local", "--at", "2026-12-02T12:00:00Z"]);
+    assert.equal(soon.code, 0, soon.err);
+    assert.match(soon.out, /^team-a: 1 GPU\(s\) expire within a day \(vllm-qwen\)$/m);
+    assert.doesNotMatch(ocdp(dir, ["usage", "--stack", "local", "--at", "2026-12-01T12:00:00Z"]).out, /expire within a day/);
     const at = "2026-12-05T00:00:00Z";
     const list = ocdp(dir, ["expired", "--stack", "local", "--at", at, "--json"]);
     assert.equal(list.code, 0, list.err);

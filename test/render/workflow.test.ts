@@ -17,7 +17,7 @@ type Job = { steps: Step[]; permissions?: Record<string, string>; environment?: 
 const workflow = (name: string) => yaml.load(readFileSync(join(ROOT, `.github/workflows/${name}.yml`), "utf8")) as { jobs: Record<string, Job>; permissions?: Record<string, string> };
 const step = (name: string, job: string, prefix: string) => workflow(name).jobs[job].steps.find((s) => s.name?.startsWith(prefix))!;
 
-for (const name of ["preview", "gate"]) {
+for (const name of ["preview", "gate", "expire"]) {
   describe(`.github/workflows/${name}.yml`, () => {
     const file = join(ROOT, `.github/workflows/${name}.yml`);
     it("passes actionlint", () => {
@@ -226,5 +226,47 @@ describe("preview.yml's comment step, run against a recording GitHub client", ()
   it("a token that may not comment (403) falls back to the summary", async () => {
     const r = await runScript({ comments: [], forbid: true });
     assert.match(r.summary, /may not comment here[\s\S]*new lab diff/);
+  });
+});
+
+describe("expire.yml's script: the claims past their date stopped on a branch pushed for review", () => {
+  it("stops exactly the expired running claims with GPUs, pushes a branch, writes who and what; a second day with nothing due does nothing", () => {
+    const dir = scratchProject();
+    const origin = tempDir("ocdp-origin-");
+    const file = join(dir, "stacks", "Pulumi.local.yaml");
+    const doc = yaml.load(readFileSync(file, "utf8")) as { config: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    doc.config["ocdp:policy"].maxRunning = "7d";
+    for (const c of doc.config["ocdp:claims"]) Object.assign(c, c.name === "vllm-qwen" ? { started: "2026-12-01T00:00:00Z", expires: "2026-12-03T00:00:00Z" } : { started: "2026-12-01T00:00:00Z", expires: "2026-12-08T00:00:00Z" });
+    writeFileSync(file, yaml.dump(doc, { noRefs: true }));
+    git(dir, "init", "-q", "-b", "main");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "base");
+    git(origin, "init", "-q", "--bare");
+    git(dir, "remote", "add", "origin", origin);
+    git(dir, "push", "-q", "origin", "main");
+    const before = readFileSync(file, "utf8");
+    const out = join(tempDir("ocdp-gh-"), "output");
+    writeFileSync(out, "");
+    const run = (at: string) => spawnSync("bash", [join(dir, "scripts/ci/expire.sh"), "--at", at], { cwd: dir, encoding: "utf8", env: { ...process.env, GITHUB_OUTPUT: out } });
+    const r = run("2026-12-05T00:00:00Z");
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const branch = /^branch=(ocdp\/expire-[0-9-]+)$/m.exec(readFileSync(out, "utf8"))?.[1];
+    assert.ok(branch, readFileSync(out, "utf8"));
+    assert.match(git(origin, "branch", "--list"), new RegExp(branch.replace("/", "\\/")), "pushed to origin");
+    const changed = git(dir, "diff", "main", branch, "--", "stacks/Pulumi.local.yaml").split("\n").filter((l) => /^[+-][^+-]/.test(l));
+    assert.deepEqual(changed.map((l) => l.replace(/\s+/g, "")), ["+state:stopped"], "one line added");
+    const after = git(dir, "show", `${branch}:stacks/Pulumi.local.yaml`);
+    const line = after.indexOf("state: stopped");
+    assert.ok(after.lastIndexOf("name: vllm-qwen", line) > after.lastIndexOf("name: cs-alice", line), "in vllm-qwen's claim");
+    assert.equal(after.replace(/\n\s+state: stopped/, ""), before.replace(/\n$/, ""), "nothing else moves");
+    const body = readFileSync(join(dir, "expire-body.md"), "utf8");
+    assert.match(body, /### stack `local`/);
+    assert.match(body, /vllm-qwen +bob +team-a +1 +2026-12-03T00:00:00Z \(2d ago\)/);
+    assert.doesNotMatch(body, /cs-alice/);
+    git(dir, "checkout", "-q", "main");
+    const quiet = run("2026-12-02T00:00:00Z");
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.match(quiet.stdout, /^nothing expired$/m);
+    assert.equal(git(origin, "branch", "--list").split("\n").length, 2, "main and the one branch: nothing new pushed");
   });
 });
