@@ -84,4 +84,30 @@ describe("ocdp claim stop|start", () => {
     assert.match(unknown.err, /no claim "nobody" in stacks\/Pulumi\.local\.yaml/);
     writeFileSync(file, original);
   });
+
+  it("every kind that makes pods, rendered stopped (test/charts/every-workload): replicas 0, the CronJob suspended, a custom resource named Deployment untouched", () => {
+    const doc = yaml.load(original) as { config: Record<string, unknown[]> };
+    doc.config["ocdp:templates"] = [{ id: "every", templateType: "kustomize", source: { type: "helm", chart: "test/charts/every-workload", version: "0.1.0", releaseName: "{{ name }}", preset: { type: "kustomize", path: "packages/code-server/presets/k3s-hami" } }, bindings: { users: ["alice"] } }];
+    doc.config["ocdp:claims"] = [{ name: "ev", templateId: "every", workspaceId: "team-a", owner: { user: "alice" } }];
+    writeFileSync(file, yaml.dump(doc, { noRefs: true }));
+    try {
+      const running = byKind(ocdp(dir, ["render", "--stack", "local"]).out);
+      const stop = ocdp(dir, ["claim", "stop", "--stack", "local", "--name", "ev"]);
+      assert.equal(stop.code, 0, stop.err);
+      const r = ocdp(dir, ["render", "--stack", "local"]);
+      assert.equal(r.code, 0, r.err);
+      const stopped = byKind(r.out);
+      const spec = (k: string) => stopped[k].spec as Record<string, unknown>;
+      for (const k of ["Deployment/ev", "StatefulSet/ev-db", "ReplicaSet/ev-rs", "ReplicationController/ev-rc"]) {
+        assert.equal(spec(k).replicas, 0, k);
+        assert.notEqual((running[k].spec as { replicas: number }).replicas, 0, `${k} runs before`);
+      }
+      assert.equal(spec("CronJob/ev-nightly").suspend, true);
+      assert.equal(running["CronJob/ev-nightly"].spec?.suspend, undefined);
+      assert.deepEqual(stopped["Deployment/ev-custom"], running["Deployment/ev-custom"], "example.com/v1 Deployment is no workload");
+      assert.equal(spec("Deployment/ev-custom").replicas, 5);
+    } finally {
+      writeFileSync(file, original);
+    }
+  });
 });
