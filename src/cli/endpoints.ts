@@ -66,12 +66,9 @@ function table(rows: string[][]): string {
 
 export function endpointsTable(config: StackConfig, endpoints: Record<string, Endpoint[]>): string {
   const ws = new Map(config.claims.map((c) => [c.name, c.workspaceId]));
-  // A stopped claim keeps its address, with nothing behind it until it starts again.
-  const stopped = new Set(config.claims.filter((c) => c.state === "stopped").map((c) => c.name));
   const rows = [["CLAIM", "WORKSPACE", "TYPE", "URL"]];
-  for (const [claim, list] of Object.entries(endpoints)) {
-    for (const e of list) rows.push([claim, ws.get(claim) ?? "", e.type, stopped.has(claim) ? `${e.url} (stopped: ocdp claim start)` : e.url]);
-  }
+  // A stopped claim's outputs say "stopped" where its URL was; it gets the same one back when started.
+  for (const [claim, list] of Object.entries(endpoints)) for (const e of list) rows.push([claim, ws.get(claim) ?? "", e.type, e.url === "stopped" ? "stopped (ocdp claim start)" : e.url]);
   return table(rows);
 }
 

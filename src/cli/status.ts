@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import execa from "execa";
 import { namespaceFor } from "../catalog/resolve";
 import { RenderError, UsageError, ValidationError } from "../config/errors";
@@ -6,6 +9,8 @@ import type { StackConfig } from "../config/types";
 import type { KObject } from "../steps/objects";
 import { toolPath } from "../offline/tools";
 import { type ClaimStatus, claimStatus } from "./status/claimStatus";
+import { loadStackValues } from "../config/load";
+import { pulumiCli, pulumiProject } from "./operate/pulumiProject";
 import { openStack, parse, requireOpt } from "./context";
 import type { Command } from "./main";
 
@@ -15,7 +20,8 @@ Per claim, from the live cluster: ready, progressing, failed, missing or stopped
 taken from the objects (Deployment availability, Pod conditions and scheduling events such as
 "0/3 nodes are available: 3 Insufficient nvidia.com/gpu", image pull errors, crash loops, PVC binding,
 a StorageClass that cannot expand a grown volume), the endpoint, and the claim's GPUs. The cluster is
-ocdp:cluster.kubeconfig/context of the stack (else KUBECONFIG).
+ocdp:cluster.kubeconfig/context of the stack, or its secret ocdp:kubeconfig (read through Pulumi: the
+stack's passphrase or key), else KUBECONFIG.
   --wait 5m   poll until every claim is ready or the duration passes (s, m or h)
 Exit codes: 0 every claim ready (or stopped, as its stack file says), 5 some claim is not, 1 the cluster cannot be read, 2 usage error.`;
 
@@ -25,10 +31,14 @@ export function parseDuration(s: string): number {
   return Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "s" | "m" | "h"];
 }
 
+/** The kubeconfig file kubectl reads: the stack's path, a private copy of its secret, or kubectl's default. */
+let secretKubeconfig: string | undefined;
+
 /** `kubectl <args> -o <output>` against the stack's cluster; its stdout, or a RenderError with kubectl's words. */
 async function kubectl(config: StackConfig, root: string, args: string[], output: "json" | "name"): Promise<string> {
   const c = config.cluster;
-  const base = [...(c.kubeconfig ? ["--kubeconfig", kubeconfigPath(c.kubeconfig, root)] : []), ...(c.context ? ["--context", c.context] : [])];
+  const file = secretKubeconfig ?? (c.kubeconfig ? kubeconfigPath(c.kubeconfig, root) : undefined);
+  const base = [...(file ? ["--kubeconfig", file] : []), ...(c.context ? ["--context", c.context] : [])];
   const r = await execa(toolPath("kubectl", root), [...base, ...args, "-o", output, "--request-timeout=20s"], { reject: false, maxBuffer: 1 << 28 });
   if (r.exitCode !== 0) throw new RenderError({ stack: config.stack, field: "ocdp:cluster" }, `kubectl ${args[0]} ${args[1] ?? ""}`.trim(), r.stderr);
   return r.stdout;
@@ -82,17 +92,38 @@ export const statusCommand: Command = {
     const deadline = Date.now() + (o.wait ? parseDuration(o.wait) : 0);
     const { project, config } = openStack(stack, o.project);
     for (const name of o.claim ?? []) if (!config.claims.some((c) => c.name === name)) throw new UsageError(`no claim ${JSON.stringify(name)} in stack ${stack}`);
-    // The same one error as `ocdp up` when the stack's kubeconfig file cannot reach a cluster.
-    const unreachable = kubeconfigProblem(config, project.root);
-    if (unreachable) throw new ValidationError([unreachable]);
-    let list = await stackStatus(config, project.root, o.claim);
-    // A stopped claim is where it should be: it counts as settled.
-    const settled = (s: ClaimStatus) => s.state === "ready" || s.state === "stopped";
-    while (!list.every(settled) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 3000));
-      list = await stackStatus(config, project.root, o.claim);
+    // A stack whose kubeconfig is the secret ocdp:kubeconfig: Pulumi decrypts it into a private file,
+    // removed when the command ends. Else the same one error as `ocdp up` for an unreachable file.
+    const tmp = loadStackValues(project, stack).kubeconfig !== undefined ? mkdtempSync(join(tmpdir(), "ocdp-status-")) : undefined;
+    if (tmp) {
+      const r = await pulumiCli(pulumiProject(project.root), ["config", "get", "ocdp:kubeconfig", "--stack", stack]);
+      if (r.exitCode !== 0) {
+        rmSync(tmp, { recursive: true, force: true });
+        throw new RenderError({ stack, field: "ocdp:kubeconfig" }, "pulumi config get", String(r.stderr || r.stdout));
+      }
+      secretKubeconfig = join(tmp, "kubeconfig");
+      writeFileSync(secretKubeconfig, String(r.stdout), { mode: 0o600 });
+    } else {
+      const unreachable = kubeconfigProblem(config, project.root);
+      if (unreachable) throw new ValidationError([unreachable]);
     }
-    process.stdout.write(o.json ? `${JSON.stringify({ stack, claims: list }, null, 2)}\n` : table(list));
-    return list.every(settled) ? 0 : 5;
+    try {
+      return await report(o, stack, config, project.root, deadline);
+    } finally {
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+    }
   },
 };
+
+/** The claims' states (polled until settled or the deadline), printed; exit 0 when all are settled. */
+async function report(o: { claim?: string[]; json?: boolean }, stack: string, config: StackConfig, root: string, deadline: number): Promise<number> {
+  let list = await stackStatus(config, root, o.claim);
+  // A stopped claim is where it should be: it counts as settled.
+  const settled = (s: ClaimStatus) => s.state === "ready" || s.state === "stopped";
+  while (!list.every(settled) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 3000));
+    list = await stackStatus(config, root, o.claim);
+  }
+  process.stdout.write(o.json ? `${JSON.stringify({ stack, claims: list }, null, 2)}\n` : table(list));
+  return list.every(settled) ? 0 : 5;
+}

@@ -20,6 +20,9 @@ import { Workload } from "./workload";
 
 const packageRoot = resolve(__dirname, "..", "..", "..");
 
+/** The URL of a stopped claim's endpoints in the stack's outputs. */
+export const STOPPED = "stopped";
+
 export function digestOf(objects: unknown[]): string {
   return `sha256:${createHash("sha256").update(JSON.stringify(objects)).digest("hex")}`;
 }
@@ -88,7 +91,8 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], quot
     return { rc, digest, component };
   });
   const endpoints = pulumi.all(workloads.map((w) => pulumi.all([w.component.services, w.component.ingresses])
-    .apply(([s, i]) => [w.rc.claim.name, userEndpoints(s, i, c.accessHost)] as const)))
+    // A stopped claim keeps its Service and port, with nothing behind it: its endpoints say so instead of a URL.
+    .apply(([s, i]) => [w.rc.claim.name, userEndpoints(s, i, c.accessHost).map((e) => (w.rc.claim.state === "stopped" ? { ...e, url: STOPPED } : e))] as const)))
     .apply((entries) => Object.fromEntries(entries));
   const admin = pulumi.all(workloads.map((w) => w.component.services.apply((s) => [w.rc.claim.name, {
     namespace: w.rc.namespace,

@@ -2,7 +2,7 @@
 // the pinned engine and provider, the code-server chart served from a loopback Helm repository.
 // Everything is asserted on what the API server holds and on the stack's outputs.
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import yaml from "js-yaml";
@@ -336,8 +336,22 @@ describe("e2e: the local stack through pulumi up on a real API server", { timeou
     const status = await ocdpAsync(dir, ["status", "--stack", STACK, "--claim", "cs-alice"]);
     assert.equal(status.code, 0, status.out + status.err);
     assert.match(status.out, /cs-alice +team-a +stopped +0 +http:\/\/127\.0\.0\.1:\d+ +stopped: no pods/);
+    // The same from a stack whose kubeconfig is only the secret ocdp:kubeconfig, no KUBECONFIG set.
+    const secretStack = structuredClone(stackDoc);
+    delete secretStack.config["ocdp:cluster"].kubeconfig;
+    delete secretStack.encryptionsalt;
+    for (const k of Object.keys(secretStack.config)) if (!k.startsWith("ocdp:") || k === "ocdp:registryCredentials") delete secretStack.config[k];
+    writeFileSync(join(dir, "stacks", "Pulumi.e2e-secret.yaml"), yaml.dump(secretStack, { noRefs: true }));
+    assert.equal((await pulumi(dir, env, ["stack", "init", "e2e-secret"])).code, 0);
+    const set = await pulumi(dir, env, ["config", "set", "--secret", "ocdp:kubeconfig", readFileSync(kubeconfig, "utf8"), "--stack", "e2e-secret"]);
+    assert.equal(set.code, 0, set.err);
+    const viaSecret = await ocdpAsync(dir, ["status", "--stack", "e2e-secret", "--claim", "cs-alice"], 120_000, { ...env, KUBECONFIG: join(dir, "no-such-kubeconfig") });
+    assert.equal(viaSecret.code, 0, viaSecret.out + viaSecret.err);
+    assert.match(viaSecret.out, /cs-alice +team-a +stopped +0 /);
+    assert.equal((await pulumi(dir, env, ["stack", "rm", "--yes", "e2e-secret"])).code, 0);
+    rmSync(join(dir, "stacks", "Pulumi.e2e-secret.yaml"), { force: true });
     const endpoints = await ocdpAsync(dir, ["endpoints", "--stack", STACK], 120_000, env);
-    assert.match(endpoints.out, new RegExp(`cs-alice +team-a +NodePort +http://127\\.0\\.0\\.1:${port} \\(stopped: ocdp claim start\\)`));
+    assert.match(endpoints.out, /^cs-alice +team-a +NodePort +stopped \(ocdp claim start\)$/m, "the stack's output says stopped instead of a URL");
 
     stackDoc.config["ocdp:claims"] = [...claims(), more];
     writeStack();
