@@ -45,7 +45,13 @@ export const diffCommand: Command = {
       throw new ValidationError([{ stack, field: "--stack", rule: `no stack ${stack} at ${baseRef} or at ${o.head ?? "the working tree"} (stacks/Pulumi.${stack}.yaml)` }]);
     }
     const diffs = diffStack(base.claims, head.claims);
-    const budget = { base: base.budget, head: head.budget };
+    // Workspaces whose GPUs or running/stopped claims change: stopping a claim shows its GPUs going back.
+    const load = [...new Set([...Object.keys(base.workspaces), ...Object.keys(head.workspaces)])].sort().flatMap((workspace) => {
+      const [b, h] = [base.workspaces[workspace] ?? { gpus: 0, running: 0, stopped: 0 }, head.workspaces[workspace] ?? { gpus: 0, running: 0, stopped: 0 }];
+      if (b.gpus === h.gpus && b.running === h.running && b.stopped === h.stopped) return [];
+      return [{ workspace, gpus: [b.gpus, h.gpus] as [number, number], running: [b.running, h.running] as [number, number], stopped: [b.stopped, h.stopped] as [number, number] }];
+    });
+    const budget = { base: base.budget, head: head.budget, load };
     if (format === "json") process.stdout.write(`${JSON.stringify({ stack, base: baseRef, head: o.head ?? "working tree", exists: { base: base.exists, head: head.exists }, budget, claims: diffs }, null, 2)}\n`);
     else if (format === "markdown") process.stdout.write(formatMarkdown(stack, diffs, undefined, budget));
     else process.stdout.write(formatText(stack, diffs, budget));

@@ -72,6 +72,23 @@ describe("ocdp diff between git refs", () => {
     git(dir, "checkout", "--", "charts/code-server/templates/secret.yaml");
   });
 
+  it("a stopped claim: the diff says so, and its workspace's GPUs and running and stopped claims, base to head", () => {
+    const stop = ocdp(dir, ["claim", "stop", "--stack", "local", "--name", "cs-alice"]);
+    assert.equal(stop.code, 0, stop.err);
+    try {
+      const r = ocdp(dir, ["diff", "--stack", "local", "--base", "HEAD"]);
+      assert.equal(r.code, 3, r.err);
+      assert.match(r.out, /^claim cs-alice: changed \(stops: its pods go, its GPUs return to the workspace\)$/m);
+      assert.match(r.out, /^ +spec\.replicas: 1 -> 0$/m);
+      assert.match(r.out, /^workspace team-a: GPUs 3 → 1; claims running 2 → 1, stopped 0 → 1$/m);
+      assert.doesNotMatch(r.out, /^workspace team-b/m, "unchanged workspaces are not listed");
+      const md = ocdp(dir, ["diff", "--stack", "local", "--base", "HEAD", "--format", "markdown"]);
+      assert.match(md.out, /^\| team-a \| 3 → 1 \| 2 → 1 \| 0 → 1 \|$/m);
+    } finally {
+      git(dir, "checkout", "-q", "--", "stacks");
+    }
+  });
+
   it("a bad ref is invalid input", () => {
     const r = ocdp(dir, ["diff", "--stack", "local", "--base", "no-such-ref"]);
     assert.equal(r.code, 1);

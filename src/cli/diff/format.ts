@@ -28,8 +28,17 @@ function objectLines(o: ObjectChange): string[] {
   return [head, ...(o.fields ?? []).map((f) => `    ${f.path}: ${show(f.old)} -> ${show(f.new)}`)];
 }
 
-/** Budgets broken at head (and at base, for context). */
-export interface BudgetNotes { base: string[]; head: string[] }
+/**
+ * Budgets broken at head (and at base, for context), and each workspace whose GPUs or running/stopped
+ * claims change: `[base, head]`.
+ */
+export interface BudgetNotes {
+  base: string[];
+  head: string[];
+  load?: { workspace: string; gpus: [number, number]; running: [number, number]; stopped: [number, number] }[];
+}
+
+const arrow = ([b, h]: [number, number]) => (b === h ? `${h}` : `${b} → ${h}`);
 
 export function formatText(stack: string, diffs: ClaimDiff[], budget: BudgetNotes = { base: [], head: [] }): string {
   const lines: string[] = [];
@@ -40,6 +49,7 @@ export function formatText(stack: string, diffs: ClaimDiff[], budget: BudgetNote
     for (const o of d.objects) lines.push(...objectLines(o).map((l) => `  ${l}`));
   }
   for (const b of budget.head) lines.push(`over budget at head: ${b}`);
+  for (const l of budget.load ?? []) lines.push(`workspace ${l.workspace}: GPUs ${arrow(l.gpus)}; claims running ${arrow(l.running)}, stopped ${arrow(l.stopped)}`);
   lines.push(`stack ${stack}: ${tally(diffs)}`);
   return `${lines.join("\n")}\n`;
 }
@@ -87,6 +97,10 @@ export function formatMarkdown(stack: string, diffs: ClaimDiff[], limit = GITHUB
     changed.length ? `${tally(diffs)}${data ? `; **${data} data-bearing object(s) removed**` : ""}.` : "No changes.",
     "",
   ];
+  if (budget.load?.length) {
+    summary.push("| workspace | GPUs | running claims | stopped claims |", "|---|---|---|---|",
+      ...budget.load.slice(0, 20).map((l) => `| ${l.workspace} | ${arrow(l.gpus)} | ${arrow(l.running)} | ${arrow(l.stopped)} |`), "");
+  }
   if (budget.head.length) {
     summary.push(`**Over budget at head** (preview and up will refuse it):`, ...budget.head.slice(0, 20).map((b) => `- ${b.replace(/[|`]/g, " ")}`),
       ...(budget.head.length > 20 ? [`- and ${budget.head.length - 20} more`] : []), "");

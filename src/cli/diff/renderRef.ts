@@ -17,7 +17,11 @@ export interface StackAt {
   claims: Map<string, ClaimRender>;
   /** Budgets broken at this ref. */
   budget: string[];
+  /** Per workspace: the GPUs its claims take, and how many claims run and are stopped. */
+  workspaces: Record<string, WorkspaceLoad>;
 }
+
+export interface WorkspaceLoad { gpus: number; running: number; stopped: number }
 
 /**
  * Every claim of `stack` in the project at `dir`: objects, or the reason it did not render; each
@@ -27,7 +31,7 @@ export async function renderStackAt(dir: string, stack: string, base: Omit<Rende
   const ctx: RenderContext = { ...base, projectRoot: dir };
   const out = new Map<string, ClaimRender>();
   const project = loadProject(dir);
-  if (!existsSync(stackFile(project, stack))) return { exists: false, claims: out, budget: [] };
+  if (!existsSync(stackFile(project, stack))) return { exists: false, claims: out, budget: [], workspaces: {} };
   const config = loadStack(project, stack);
   const { resolved, issues } = await resolveEach(config, ctx);
   const at = (c: { templateId: string; workspaceId: string; state?: string }) => ({ template: c.templateId, workspace: c.workspaceId, ...(c.state === "stopped" ? { stopped: true } : {}) });
@@ -44,5 +48,12 @@ export async function renderStackAt(dir: string, stack: string, base: Omit<Rende
   }
   const a = assess(config, rendered.map((r) => ({ claim: r.claim.claim.name, workspace: r.claim.claim.workspaceId, objects: r.objects })));
   for (const q of a.quotas) out.set(`workspace/${q.workspace}`, { objects: [q.object], template: QUOTA_TEMPLATE, workspace: q.workspace });
-  return { exists: true, claims: out, budget: a.issues.map(formatIssue) };
+  const workspaces: Record<string, WorkspaceLoad> = {};
+  for (const c of config.claims) {
+    const w = workspaces[c.workspaceId] ??= { gpus: 0, running: 0, stopped: 0 };
+    if (c.state === "stopped") w.stopped++;
+    else w.running++;
+  }
+  for (const u of a.usages) workspaces[u.workspace].gpus += u.amounts["nvidia.com/gpu"];
+  return { exists: true, claims: out, budget: a.issues.map(formatIssue), workspaces };
 }
