@@ -59,10 +59,14 @@ describe("no job that runs a pull request's code holds a credential", () => {
   });
 });
 
-/** A repository whose origin has main, with pull request heads made on top of it. */
-function prRepo(): { dir: string; pr: (change: (dir: string) => void, msg?: string) => void } {
+/**
+ * A repository whose origin has main, with pull request heads made on top of it; `prepare` edits the
+ * project before its base commit.
+ */
+function prRepo(prepare?: (dir: string) => void): { dir: string; origin: string; pr: (change: (dir: string) => void, msg?: string) => void } {
   const origin = tempDir("ocdp-origin-");
   const dir = scratchProject();
+  prepare?.(dir);
   git(dir, "init", "-q", "-b", "main");
   git(dir, "add", "-A");
   git(dir, "commit", "-qm", "base");
@@ -78,7 +82,7 @@ function prRepo(): { dir: string; pr: (change: (dir: string) => void, msg?: stri
     git(dir, "update-ref", "refs/remotes/pr/head", "HEAD");
     git(dir, "checkout", "-q", "main");
   };
-  return { dir, pr };
+  return { dir, origin, pr };
 }
 
 const edit = (file: string, from: string, to: string) => (d: string) => {
@@ -231,19 +235,14 @@ describe("preview.yml's comment step, run against a recording GitHub client", ()
 
 describe("expire.yml's script: the claims past their date stopped on a branch pushed for review", () => {
   it("stops exactly the expired running claims with GPUs, pushes a branch, writes who and what; a second day with nothing due does nothing", () => {
-    const dir = scratchProject();
-    const origin = tempDir("ocdp-origin-");
-    const file = join(dir, "stacks", "Pulumi.local.yaml");
-    const doc = yaml.load(readFileSync(file, "utf8")) as { config: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-    doc.config["ocdp:policy"].maxRunning = "7d";
-    for (const c of doc.config["ocdp:claims"]) Object.assign(c, c.name === "vllm-qwen" ? { started: "2026-12-01T00:00:00Z", expires: "2026-12-03T00:00:00Z" } : { started: "2026-12-01T00:00:00Z", expires: "2026-12-08T00:00:00Z" });
-    writeFileSync(file, yaml.dump(doc, { noRefs: true }));
-    git(dir, "init", "-q", "-b", "main");
-    git(dir, "add", "-A");
-    git(dir, "commit", "-qm", "base");
-    git(origin, "init", "-q", "--bare");
-    git(dir, "remote", "add", "origin", origin);
-    git(dir, "push", "-q", "origin", "main");
+    let file = "";
+    const { dir, origin } = prRepo((d) => {
+      file = join(d, "stacks", "Pulumi.local.yaml");
+      const doc = yaml.load(readFileSync(file, "utf8")) as { config: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      doc.config["ocdp:policy"].maxRunning = "7d";
+      for (const c of doc.config["ocdp:claims"]) Object.assign(c, c.name === "vllm-qwen" ? { started: "2026-12-01T00:00:00Z", expires: "2026-12-03T00:00:00Z" } : { started: "2026-12-01T00:00:00Z", expires: "2026-12-08T00:00:00Z" });
+      writeFileSync(file, yaml.dump(doc, { noRefs: true }));
+    });
     const before = readFileSync(file, "utf8");
     const out = join(tempDir("ocdp-gh-"), "output");
     writeFileSync(out, "");
