@@ -6,6 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { CREDENTIALS_KEY, parseCredentials, referencedPullSecrets } from "./config/credentials";
 import { formatIssues, RenderError, ValidationError } from "./config/errors";
 import { SEED_KEY, seedProblems } from "./config/secretSeed";
+import { SOURCE_CREDENTIALS_KEY } from "./config/sourceCredentials";
+import { sourceAccess } from "./catalog/sources/access";
 import { findProjectRoot, fromConfigValues, loadProject, loadStackReading, stackFile } from "./config/load";
 import { isSecure, readingDifferences } from "./config/sameReading";
 import { holdsGenerated } from "./steps/derived";
@@ -13,6 +15,7 @@ import { deployStack } from "./pulumi/stack";
 import { plainStackTraces } from "./pulumi/stackTraces";
 import { RenderCache } from "./offline/cache";
 import { planStack } from "./offline/plan";
+import { chartSource } from "./offline/helm";
 
 export = async () => {
   plainStackTraces();
@@ -21,7 +24,6 @@ export = async () => {
   try {
     const project = loadProject(findProjectRoot(process.cwd()));
     const cacheDir = process.env.OCDP_CACHE_DIR ?? `${project.root}/.ocdp/cache`;
-    const ctx = { projectRoot: project.root, cacheDir, renderCache: new RenderCache(`${cacheDir}/render`) };
     // One reading: the stack file through ocdp's strict loader (what the gate, diff and render judged),
     // proven equal to the config Pulumi handed this program, key by key; any difference refuses the run.
     const reading = loadStackReading(project, stack);
@@ -31,6 +33,9 @@ export = async () => {
       throw new ValidationError(differ.map((d) => ({ stack, field: rel, rule: `${d} (run Pulumi with the stack file itself; see docs/pull-requests.md)` })));
     }
     const config = fromConfigValues(stack, reading.values);
+    // Logins to private chart and preset sources: Pulumi hands the program their plaintext.
+    const sources = sourceAccess(stack, config.sourceUrls, async () => JSON.parse(pulumi.runtime.getConfig(`ocdp:${SOURCE_CREDENTIALS_KEY}`) ?? "{}"));
+    const ctx = { projectRoot: project.root, cacheDir, renderCache: new RenderCache(`${cacheDir}/render`), sources };
     // Secret config is read raw (Config.get would warn) and checked without echoing a value.
     const creds = parseCredentials(stack, pulumi.runtime.getConfig(`ocdp:${CREDENTIALS_KEY}`), referencedPullSecrets(config.policy));
     const plan = await planStack(config, ctx).catch((e) => {
@@ -52,7 +57,13 @@ export = async () => {
       isSecure(reading.config[SEED_KEY]));
     if (seedIssues.length) throw new ValidationError(seedIssues);
     const secrets = { kubeconfig: cfg.getSecret("kubeconfig"), registryCredentials: creds.credentials, secretSeed };
-    const { endpoints, workloads, credentials, credentialNames } = deployStack(config, rendered, plan.quotas, ctx, secrets);
+    // Charts pulled with a login: the plan's pull (memoised in this process) is what Chart v4 is given.
+    const privateCharts = new Map<string, string>();
+    for (const r of rendered.filter((x) => x.claim.helm)) {
+      const c = await chartSource(r.claim, ctx);
+      if (c.private) privateCharts.set(r.claim.claim.name, c.path);
+    }
+    const { endpoints, workloads, credentials, credentialNames } = deployStack(config, rendered, plan.quotas, ctx, secrets, privateCharts);
     return { endpoints, workloads, credentials, credentialNames };
   } catch (e) {
     if (e instanceof ValidationError) throw new pulumi.RunError(formatIssues(e.issues));

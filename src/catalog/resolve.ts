@@ -9,6 +9,7 @@ import { DNS1123 } from "../config/schema";
 import type { ApplyOptions, Claim, Cluster, Overlay, StackConfig, Template } from "../config/types";
 import { check } from "../config/validate";
 import { substitute, substituteString, unknownPlaceholdersIn } from "./placeholders";
+import type { SourceAccess } from "./sources/access";
 import { type ResolvedPreset, resolvePreset } from "./sources/presets";
 import { checkUserInputs, isSecretInput, type UserInput, type UserInputs, valuesSchema } from "./userInputs";
 
@@ -53,6 +54,8 @@ export interface ResolvedClaim {
 export interface ResolveOptions {
   projectRoot: string;
   cacheDir: string;
+  /** The stack's logins to private chart and preset sources (ocdp:sourceCredentials); none: all public. */
+  sources?: SourceAccess;
 }
 
 export function namespaceFor(config: StackConfig, workspaceId: string): string {
@@ -85,9 +88,16 @@ export function overlayFor(config: StackConfig, workspaceId: string): Overlay {
 /** The template's preset, inputs and values schema; problems are the template's, reported once. */
 export async function resolveTemplate(t: Template, stack: string, opts: ResolveOptions, issues: IssueList): Promise<ResolvedTemplate | undefined> {
   const where = { stack, template: t.id };
+  for (const field of ["repositoryUrl", "chart"] as const) {
+    // A login in a URL would be printed, cached and stored wherever the URL goes.
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^@\s]*@/i.test(t.source[field] ?? "")) {
+      issues.add({ ...where, field: `source.${field}`, rule: "must not hold a user or password: an admin keeps them in ocdp:sourceCredentials (docs/admins.md#private-sources)" });
+      return undefined;
+    }
+  }
   let preset: ResolvedPreset;
   try {
-    preset = await resolvePreset(opts.projectRoot, opts.cacheDir, t.source.preset);
+    preset = await resolvePreset(opts.projectRoot, opts.cacheDir, t.source.preset, stack, opts.sources);
   } catch (e) {
     issues.add({ ...where, field: "source.preset.path", rule: (e as Error).message });
     return undefined;

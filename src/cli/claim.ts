@@ -9,7 +9,7 @@ import { isExpired, iso, latestExpiry, timeMs } from "../steps/lifetime";
 import { formatIssues, IssueList, UsageError } from "../config/errors";
 import { fromConfigValues, loadStackValues, stackFile, stackValuesOf } from "../config/load";
 import { planStack } from "../offline/plan";
-import { openProject, parse, renderContext, requireOpt } from "./context";
+import { offlineSources, openProject, parse, renderContext, requireOpt } from "./context";
 import type { Command } from "./main";
 
 const usage = `Usage: ocdp claim add --stack <s> --name <claim> --template <id> --workspace <ws> --owner <user> [--set key=value]... [--dry-run]
@@ -71,12 +71,12 @@ export const claimCommand: Command = {
     if (o.expired && (op !== "stop" || o.name)) throw new UsageError(`--expired goes with stop and no --name\n\n${usage}`);
     const name = o.expired ? "(expired)" : requireOpt(o.name, "name", usage);
     const project = openProject(o.project);
-    const ctx = renderContext(project);
     const values = loadStackValues(project, stack);
     const file = stackFile(project, stack);
     const rel = relative(project.root, file);
     const text = readFileSync(file, "utf8");
     const current = fromConfigValues(stack, values);
+    const ctx = { ...renderContext(project), sources: offlineSources(project, current) };
 
     // A claim's lifetime where its workspace has a rule: from `at`, to --expires or the latest allowed.
     const lifetime = (workspace: string): [string[], unknown][] => {

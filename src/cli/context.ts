@@ -6,6 +6,9 @@ import { findProjectRoot, loadProject, loadStack, type Project } from "../config
 import type { StackConfig } from "../config/types";
 import { RenderCache } from "../offline/cache";
 import type { RenderContext } from "../offline/pipeline";
+import { sourceAccess, type SourceAccess } from "../catalog/sources/access";
+import { SOURCE_CREDENTIALS_KEY, type SourceCredential } from "../config/sourceCredentials";
+import { readStackSecretObject } from "./operate/stackSecrets";
 
 export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(argv: string[], options: T, usage: string) {
   try {
@@ -38,5 +41,12 @@ export function openProject(projectDir?: string): Project {
 
 export function openStack(stack: string, projectDir?: string, useCache = true): StackContext {
   const project = openProject(projectDir);
-  return { project, config: loadStack(project, stack), ctx: renderContext(project, useCache) };
+  const config = loadStack(project, stack);
+  return { project, config, ctx: { ...renderContext(project, useCache), sources: offlineSources(project, config) } };
+}
+
+/** The stack's logins to private sources, decrypted through Pulumi when a source first needs one. */
+export function offlineSources(project: Project, config: StackConfig): SourceAccess {
+  return sourceAccess(config.stack, config.sourceUrls,
+    () => readStackSecretObject<Record<string, SourceCredential>>(project, config.stack, `ocdp:${SOURCE_CREDENTIALS_KEY}`));
 }

@@ -1,3 +1,5 @@
+import { SOURCE_CREDENTIALS_KEY, type SourceCredential } from "../config/sourceCredentials";
+import { readStackSecretObject } from "./operate/stackSecrets";
 import { diffStack } from "./diff/compare";
 import { formatMarkdown, formatText } from "./diff/format";
 import { resolveCommit, withWorktree } from "./diff/gitRef";
@@ -17,7 +19,7 @@ stack that exists at one ref only is all claims added (or removed); budgets brok
 and each budgeted workspace's ResourceQuota is compared as an entry workspace/<ws>.
 --format markdown is a pull-request comment, bounded for any number of claims: counts per template and
 workspace, the first claims, "and N more", details folded, under 65,536 characters.
-No cluster and no credentials are needed.
+No cluster is needed; a stack with private chart or preset sources (ocdp:sourceCredentials) needs its passphrase.
 Exit codes (like git diff --exit-code): 0 no changes, 3 changes, 1 invalid input (a claim that fails
 at head, a budget broken at head, a bad ref, a stack at neither ref), 2 usage error.`;
 
@@ -33,12 +35,15 @@ export const diffCommand: Command = {
     const project = openProject(o.project);
     const { cacheDir, renderCache } = renderContext(project);
     const shared = { cacheDir, renderCache };
+    // Private sources' logins, decrypted through Pulumi from this checkout's stack when a ref needs one.
+    let creds: Promise<Record<string, SourceCredential>> | undefined;
+    const readCredentials = () => (creds ??= readStackSecretObject<Record<string, SourceCredential>>(project, stack, `ocdp:${SOURCE_CREDENTIALS_KEY}`));
     // Both refs checked before anything is checked out: a bad ref costs nothing and leaves nothing.
     const baseCommit = await resolveCommit(project.root, baseRef, "--base");
     const headCommit = o.head ? await resolveCommit(project.root, o.head, "--head") : undefined;
     const at = (commit: string | undefined): Promise<StackAt> => (commit
-      ? withWorktree(project.root, commit, (dir) => renderStackAt(dir, stack, shared))
-      : renderStackAt(project.root, stack, shared));
+      ? withWorktree(project.root, commit, (dir) => renderStackAt(dir, stack, shared, readCredentials))
+      : renderStackAt(project.root, stack, shared, readCredentials));
     const base = await at(baseCommit);
     const head = await at(headCommit);
     if (!base.exists && !head.exists) {

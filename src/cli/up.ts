@@ -11,7 +11,7 @@ import { endpointsTable, readEndpoints } from "./endpoints";
 import { stackStatus } from "./status";
 import { resolveStack } from "../catalog/resolve";
 import { toolPath } from "../offline/tools";
-import { openProject, parse, renderContext } from "./context";
+import { offlineSources, openProject, parse, renderContext } from "./context";
 import type { Command } from "./main";
 
 const upUsage = `Usage: ocdp up [--stack <name>]   (npm run up)
@@ -71,7 +71,7 @@ export const upCommand: Command = {
     // A bad stack file or claim fails here, before a cluster starts or Pulumi runs.
     const values = loadStackValues(project, stack);
     const config = fromConfigValues(stack, values);
-    await resolveStack(config, renderContext(project));
+    await resolveStack(config, { ...renderContext(project), sources: offlineSources(project, config) });
     const t0 = Date.now();
     if (stack === LOCAL && !(await clusterRunning(root))) {
       process.stderr.write("[ocdp up] starting the local cluster (npm run cluster:up)\n");

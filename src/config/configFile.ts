@@ -10,7 +10,7 @@ import { located, readConfigDocument, type ReadDocument } from "./yamlFile";
 export const NS = "ocdp";
 
 /** Every `ocdp:` key a stack may set. A misspelt `ocdp:claim` read as "no claims" would delete every workload. */
-export const KNOWN_KEYS = ["templates", "cluster", "policy", "access", "claims", "kubeconfig", "registryCredentials", "secretSeed"];
+export const KNOWN_KEYS = ["templates", "cluster", "policy", "access", "claims", "kubeconfig", "registryCredentials", "secretSeed", "sourceCredentials"];
 /** Keys only Pulumi.yaml may set: which other config keys (another provider's) a stack may carry. */
 export const PROJECT_ONLY_KEYS = ["allowedConfigKeys"];
 /** What Pulumi itself takes as a config key: `<namespace>:<name>`, one colon. */

@@ -1,6 +1,7 @@
 // Reads Pulumi.yaml and stacks/Pulumi.<stack>.yaml the way Pulumi does (project config under `config:`
 // with `value:`, stack config overriding it), through the one strict reader (configFile.ts), and checks
 // them against the schemas. The Pulumi program reads the same files and proves Pulumi read them alike.
+import { credentialUrls, sourceCredentialProblems } from "./sourceCredentials";
 import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { IssueList, shown, UsageError, ValidationError } from "./errors";
@@ -192,7 +193,9 @@ export function fromConfigValues(stack: string, values: Record<string, unknown>,
       if (names.indexOf(n) !== i) issues.add({ stack, claim: String(n), field: "name", rule: "duplicate claim name in this stack" });
     });
   }
+  sourceCredentialProblems(stack, values.sourceCredentials).forEach((x) => issues.add(x));
   issues.throwIfAny();
+  const sourceUrls = credentialUrls(values.sourceCredentials);
   return {
     stack,
     templates: templates as Template[],
@@ -200,6 +203,7 @@ export function fromConfigValues(stack: string, values: Record<string, unknown>,
     policy: policy as Policy,
     access: access as Access,
     claims: claims as Claim[],
+    ...(Object.keys(sourceUrls).length ? { sourceUrls } : {}),
   };
 }
 

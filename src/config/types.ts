@@ -220,4 +220,6 @@ export interface StackConfig {
   /** The directory: the project's, with the stack's additions. */
   access: Access;
   claims: Claim[];
+  /** The URL prefix of each of ocdp:sourceCredentials (plain in the file; the secrets are read where a source needs one). */
+  sourceUrls?: Record<string, string>;
 }

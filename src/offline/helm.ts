@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ResolvedClaim } from "../catalog/resolve";
+import { accessError, helmRepoLogin, ociLogin, REPO_NAME, type SourceAccess } from "../catalog/sources/access";
+import type { SourceLogin } from "../config/sourceCredentials";
 import { RenderError } from "../config/errors";
 import { treeHash } from "../catalog/sources/treeHash";
 import { runTool } from "./tools";
@@ -11,6 +13,7 @@ import { runTool } from "./tools";
 export interface HelmContext {
   projectRoot: string;
   cacheDir: string;
+  sources?: SourceAccess;
 }
 
 /** Helm's own state (repository cache, config) kept inside the project cache, away from the user's. */
@@ -26,42 +29,74 @@ export function helmEnv(cacheDir: string): Record<string, string> {
 export interface ChartSource {
   path: string;
   digest: string;
+  /** Pulled with a login (ocdp:sourceCredentials): the program hands Chart v4 this archive, not the repository. */
+  private?: boolean;
 }
 
 const pulls = new Map<string, Promise<ChartSource>>();
 
+/** The `helm pull` (after a `helm repo update` for a repository behind a login) into `dest`. */
+async function pull(rc: ResolvedClaim, ctx: HelmContext, dest: string, login: SourceLogin | undefined): Promise<void> {
+  const h = rc.helm!;
+  const run = (args: string[]) => runTool("helm", args, { projectRoot: ctx.projectRoot, env: helmEnv(ctx.cacheDir) });
+  const session = login ? (h.repo ? helmRepoLogin(login, h.repo) : ociLogin(login, h.chart)) : undefined;
+  try {
+    if (session && h.repo) await run(["repo", "update", REPO_NAME, ...session.args]);
+    const args = ["pull", session && h.repo ? `${REPO_NAME}/${h.chart}` : h.chart, "--destination", dest, ...(session?.args ?? [])];
+    if (h.repo && !session) args.push("--repo", h.repo);
+    if (h.version) args.push("--version", h.version);
+    if (h.plainHttp) args.push("--plain-http");
+    await run(args);
+  } catch (e) {
+    // Which server refused or could not be reached, and the key to set: never the secret.
+    throw accessError(rc.stack, h.repo ? "Helm repository" : "OCI registry", h.repo ?? h.chart, login, (e as Error).message);
+  } finally {
+    session?.cleanup();
+  }
+}
+
+/**
+ * A repository's or registry's chart, pulled once per process. A public one is kept in the cache by
+ * repository, chart and version. One behind a login is pulled again in every process, with the login,
+ * into a private folder removed when the process ends: what one stack fetched with its credentials is
+ * never what another stack, without them, is given (docs/admins.md#private-sources).
+ */
 export function chartSource(rc: ResolvedClaim, ctx: HelmContext): Promise<ChartSource> {
   const h = rc.helm!;
   if (!h.repo && !h.chart.startsWith("oci://")) return Promise.resolve({ path: h.chart, digest: `dir:${treeHash(h.chart)}` });
-  const id = createHash("sha256").update(JSON.stringify([h.repo ?? "", h.chart, h.version ?? ""])).digest("hex").slice(0, 24);
-  let p = pulls.get(id);
-  if (!p) {
-    p = (async () => {
-      const dir = join(ctx.cacheDir, "charts", id);
-      if (!existsSync(dir)) {
-        const tmp = `${dir}.${process.pid}.tmp`;
-        rmSync(tmp, { recursive: true, force: true });
-        mkdirSync(tmp, { recursive: true });
-        const args = ["pull", h.chart, "--destination", tmp];
-        if (h.repo) args.push("--repo", h.repo);
-        if (h.version) args.push("--version", h.version);
-        if (h.plainHttp) args.push("--plain-http");
-        try {
-          // A plain error: every claim of this chart awaits the same pull and names itself (renderClaim).
-          await runTool("helm", args, { projectRoot: ctx.projectRoot, env: helmEnv(ctx.cacheDir) });
-        } catch (e) {
+  return (async () => {
+    const login = ctx.sources ? await ctx.sources.loginFor(h.repo ?? h.chart) : undefined;
+    const id = createHash("sha256").update(JSON.stringify([h.repo ?? "", h.chart, h.version ?? "", login ? [login.name, login.url, login.username] : null])).digest("hex").slice(0, 24);
+    let p = pulls.get(id);
+    if (!p) {
+      p = (async () => {
+        let dir = join(ctx.cacheDir, "charts", id);
+        if (login) {
+          mkdirSync(join(ctx.cacheDir, "private", "charts"), { recursive: true, mode: 0o700 });
+          dir = mkdtempSync(join(ctx.cacheDir, "private", "charts", `${id}-`));
+          process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+          await pull(rc, ctx, dir, login);
+        } else if (!existsSync(dir)) {
+          const tmp = `${dir}.${process.pid}.tmp`;
           rmSync(tmp, { recursive: true, force: true });
-          throw e;
+          mkdirSync(tmp, { recursive: true });
+          try {
+            // A plain error: every claim of this chart awaits the same pull and names itself (renderClaim).
+            await pull(rc, ctx, tmp, undefined);
+          } catch (e) {
+            rmSync(tmp, { recursive: true, force: true });
+            throw e;
+          }
+          try { renameSync(tmp, dir); } catch { rmSync(tmp, { recursive: true, force: true }); }
         }
-        try { renameSync(tmp, dir); } catch { rmSync(tmp, { recursive: true, force: true }); }
-      }
-      const file = join(dir, readdirSync(dir).find((f) => f.endsWith(".tgz"))!);
-      return { path: file, digest: `sha256:${createHash("sha256").update(readFileSync(file)).digest("hex")}` };
-    })();
-    pulls.set(id, p);
-    p.catch(() => pulls.delete(id));
-  }
-  return p;
+        const file = join(dir, readdirSync(dir).find((f) => f.endsWith(".tgz"))!);
+        return { path: file, digest: `sha256:${createHash("sha256").update(readFileSync(file)).digest("hex")}`, ...(login ? { private: true } : {}) };
+      })();
+      pulls.set(id, p);
+      p.catch(() => pulls.delete(id));
+    }
+    return p;
+  })();
 }
 
 export function helmArgs(rc: ResolvedClaim, valuesFile: string, chartPath = rc.helm!.chart): string[] {

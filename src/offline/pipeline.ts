@@ -2,6 +2,7 @@
 // string inputs, depends-on, overlay, guard and apply annotations (steps/finish afterKustomize).
 // Everything after Helm is the contract of a Helm post-renderer: Pulumi's helm.v4.Chart runs it as
 // `ocdp post-render --stage` (./stagedClaim.ts); both share its cache entries (./cache.ts postRenderKey).
+import type { SourceAccess } from "../catalog/sources/access";
 import type { ResolvedClaim } from "../catalog/resolve";
 import { isAbsolute, join } from "node:path";
 import { RenderError } from "../config/errors";
@@ -21,6 +22,8 @@ import { type StageExtras, type Staged, stage } from "../steps/stage";
 export interface RenderContext {
   projectRoot: string;
   cacheDir: string;
+  /** The stack's logins to private sources (ocdp:sourceCredentials); none: every source is public. */
+  sources?: SourceAccess;
   /** Content-addressed cache of final objects; absent = always render. */
   renderCache?: RenderCache;
 }

@@ -52,7 +52,13 @@ export interface StackSecrets {
   secretSeed?: string;
 }
 
-export function deployStack(config: StackConfig, rendered: RenderedClaim[], quotas: WorkspaceQuota[], ctx: RenderContext, secrets: StackSecrets): StackOutputs {
+/**
+ * `privateCharts`: by claim, the archive of a chart pulled with a login (ocdp:sourceCredentials). Chart
+ * v4 is given that archive, the bytes the plan rendered, instead of the repository: the login never
+ * reaches the provider or the state.
+ */
+export function deployStack(config: StackConfig, rendered: RenderedClaim[], quotas: WorkspaceQuota[], ctx: RenderContext, secrets: StackSecrets,
+  privateCharts: Map<string, string> = new Map()): StackOutputs {
   const c = config.cluster;
   const provider = new k8s.Provider(c.name, {
     kubeconfig: secrets.kubeconfig ?? (c.kubeconfig ? kubeconfigPath(c.kubeconfig, ctx.projectRoot) : undefined),
@@ -84,7 +90,7 @@ export function deployStack(config: StackConfig, rendered: RenderedClaim[], quot
       digest,
       fill,
       ...(rc.helm
-        ? { postRenderer: postRenderer(stage) }
+        ? { postRenderer: postRenderer(stage), archive: privateCharts.get(rc.claim.name) }
         : { stageDir: stage, retainVolumes: objects.some(isVolumeClaim) }),
       dependsOn: [...crds, namespaces.get(rc.namespace)!, ...(secretsIn.get(rc.namespace) ?? []), ...(quotaIn.has(rc.namespace) ? [quotaIn.get(rc.namespace)!] : [])],
     }, { provider });

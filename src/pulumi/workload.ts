@@ -17,6 +17,8 @@ export interface WorkloadArgs {
   digest: string;
   /** The Helm post-renderer (Helm-backed claims): `ocdp post-render --stage <the claim's staged folder>`. */
   postRenderer?: { command: string; args: string[] };
+  /** A private chart's archive, pulled with the stack's login (deployStack): given to Chart v4 in place of the repository. */
+  archive?: string;
   /** Staged preset folder for Kustomize-only templates: its build gives the finished objects. */
   stageDir?: string;
   /** The Directory has volumes to keep when the claim goes (a transform: Directory v2 reads no annotation for it). */
@@ -65,10 +67,12 @@ export class Workload extends pulumi.ComponentResource {
     let children: pulumi.Output<unknown[]>;
     if (rc.helm) {
       const chart = new k8s.helm.v4.Chart(name, {
-        chart: rc.helm.chart,
-        version: rc.helm.version,
-        ...(rc.helm.repo ? { repositoryOpts: { repo: rc.helm.repo } } : {}),
-        ...(rc.helm.plainHttp ? { plainHttp: true } : {}),
+        ...(args.archive ? { chart: args.archive } : {
+          chart: rc.helm.chart,
+          version: rc.helm.version,
+          ...(rc.helm.repo ? { repositoryOpts: { repo: rc.helm.repo } } : {}),
+          ...(rc.helm.plainHttp ? { plainHttp: true } : {}),
+        }),
         namespace: rc.namespace,
         values: rc.helm.values,
         postRenderer: args.postRenderer,

@@ -3,7 +3,8 @@
 import { existsSync, statSync } from "node:fs";
 import { isAbsolute, join, normalize, relative, sep } from "node:path";
 import type { PresetRef } from "../../config/types";
-import { checkout } from "./git";
+import { accessError, type SourceAccess } from "./access";
+import { checkout, GitFetchError } from "./git";
 
 export interface ResolvedPreset {
   /** Root of the manifests tree. */
@@ -25,14 +26,19 @@ export function pathEscapes(path: string): string | undefined {
   return undefined;
 }
 
-export async function resolvePreset(projectRoot: string, cacheDir: string, ref: PresetRef): Promise<ResolvedPreset> {
+export async function resolvePreset(projectRoot: string, cacheDir: string, ref: PresetRef, stack: string, access?: SourceAccess): Promise<ResolvedPreset> {
   const escape = pathEscapes(ref.path);
   if (escape) throw new Error(escape);
   let root = join(projectRoot, "presets");
   let commit: string | undefined;
   if (ref.repositoryUrl) {
+    if (/^[a-z][a-z0-9+.-]*:\/\/[^@\s]*@/i.test(ref.repositoryUrl)) throw new Error("source.preset.repositoryUrl must not hold a user or password: an admin keeps them in ocdp:sourceCredentials (docs/admins.md#private-sources)");
+    const remote = /^https?:\/\//.test(ref.repositoryUrl);
     const url = /^[a-z]+:\/\//.test(ref.repositoryUrl) || isAbsolute(ref.repositoryUrl) ? ref.repositoryUrl : join(projectRoot, ref.repositoryUrl);
-    const co = await checkout(cacheDir, url, ref.ref ?? "HEAD");
+    const login = remote && access ? await access.loginFor(url) : undefined;
+    const co = await checkout(cacheDir, url, ref.ref ?? "HEAD", login).catch((e: Error) => {
+      throw e instanceof GitFetchError && remote ? accessError(stack, "Git repository", url, login, e.message) : e;
+    });
     root = co.dir;
     commit = co.commit;
   }

@@ -1,5 +1,7 @@
 // A stack rendered as it was at a Git ref: the ref checked out in a temporary worktree (manifests
 // tree, templates, stacks and charts as they were), rendered with this ocdp, per claim.
+import { sourceAccess } from "../../catalog/sources/access";
+import type { SourceCredential } from "../../config/sourceCredentials";
 import { resolveEach } from "../../catalog/resolve";
 import { existsSync } from "node:fs";
 import { formatIssue } from "../../config/errors";
@@ -27,12 +29,17 @@ export interface WorkspaceLoad { gpus: number; running: number; stopped: number 
  * Every claim of `stack` in the project at `dir`: objects, or the reason it did not render; each
  * budgeted workspace's quota as an entry `workspace/<ws>`; and the budgets broken.
  */
-export async function renderStackAt(dir: string, stack: string, base: Omit<RenderContext, "projectRoot">): Promise<StackAt> {
-  const ctx: RenderContext = { ...base, projectRoot: dir };
+/**
+ * `readCredentials`: the stack's decrypted ocdp:sourceCredentials (Pulumi reads them from the checkout's
+ * stack), asked for only when a source of this ref's templates needs one.
+ */
+export async function renderStackAt(dir: string, stack: string, base: Omit<RenderContext, "projectRoot" | "sources">,
+  readCredentials?: () => Promise<Record<string, SourceCredential>>): Promise<StackAt> {
   const out = new Map<string, ClaimRender>();
   const project = loadProject(dir);
   if (!existsSync(stackFile(project, stack))) return { exists: false, claims: out, budget: [], workspaces: {} };
   const config = loadStack(project, stack);
+  const ctx: RenderContext = { ...base, projectRoot: dir, ...(readCredentials ? { sources: sourceAccess(stack, config.sourceUrls, readCredentials) } : {}) };
   const { resolved, issues } = await resolveEach(config, ctx);
   const at = (c: { templateId: string; workspaceId: string; state?: string }) => ({ template: c.templateId, workspace: c.workspaceId, ...(c.state === "stopped" ? { stopped: true } : {}) });
   for (const claim of config.claims) {
