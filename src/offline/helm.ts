@@ -8,7 +8,8 @@ import { accessError, helmRepoLogin, ociLogin, REPO_NAME, type SourceAccess } fr
 import type { SourceLogin } from "../config/sourceCredentials";
 import { RenderError } from "../config/errors";
 import { treeHash } from "../catalog/sources/treeHash";
-import { runTool } from "./tools";
+import execa from "execa";
+import { runTool, toolPath } from "./tools";
 
 export interface HelmContext {
   projectRoot: string;
@@ -41,7 +42,12 @@ async function pull(rc: ResolvedClaim, ctx: HelmContext, dest: string, login: So
   const run = (args: string[]) => runTool("helm", args, { projectRoot: ctx.projectRoot, env: helmEnv(ctx.cacheDir) });
   const session = login ? (h.repo ? helmRepoLogin(login, h.repo) : ociLogin(login, h.chart)) : undefined;
   try {
-    if (session && h.repo) await run(["repo", "update", REPO_NAME, ...session.args]);
+    if (session && h.repo) {
+      // helm says why a repository failed on stdout (the 401) and only that one failed on stderr.
+      const r = await execa(toolPath("helm", ctx.projectRoot), ["repo", "update", REPO_NAME, "--fail-on-repo-update-fail", ...session.args],
+        { reject: false, env: helmEnv(ctx.cacheDir) });
+      if (r.exitCode !== 0) throw new Error(`${String(r.stdout)}\n${String(r.stderr)}`.trim());
+    }
     const args = ["pull", session && h.repo ? `${REPO_NAME}/${h.chart}` : h.chart, "--destination", dest, ...(session?.args ?? [])];
     if (h.repo && !session) args.push("--repo", h.repo);
     if (h.version) args.push("--version", h.version);
@@ -57,9 +63,9 @@ async function pull(rc: ResolvedClaim, ctx: HelmContext, dest: string, login: So
 
 /**
  * A repository's or registry's chart, pulled once per process. A public one is kept in the cache by
- * repository, chart and version. One behind a login is pulled again in every process, with the login,
- * into a private folder removed when the process ends: what one stack fetched with its credentials is
- * never what another stack, without them, is given (docs/admins.md#private-sources).
+ * repository, chart and version. One behind a login is kept apart (by login) and pulled again in every
+ * process, with the login, before it is used: what one stack fetched with its credentials is never what
+ * another stack, without them, is given (docs/admins.md#private-sources).
  */
 export function chartSource(rc: ResolvedClaim, ctx: HelmContext): Promise<ChartSource> {
   const h = rc.helm!;
@@ -72,10 +78,18 @@ export function chartSource(rc: ResolvedClaim, ctx: HelmContext): Promise<ChartS
       p = (async () => {
         let dir = join(ctx.cacheDir, "charts", id);
         if (login) {
-          mkdirSync(join(ctx.cacheDir, "private", "charts"), { recursive: true, mode: 0o700 });
-          dir = mkdtempSync(join(ctx.cacheDir, "private", "charts", `${id}-`));
-          process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-          await pull(rc, ctx, dir, login);
+          // Pulled fresh, then moved over the last pull (a file rename replaces atomically): the path
+          // stays the same from run to run, so Chart v4's input does not change when the chart does not.
+          dir = join(ctx.cacheDir, "private", "charts", id);
+          mkdirSync(dir, { recursive: true, mode: 0o700 });
+          const tmp = mkdtempSync(`${dir}-`);
+          try {
+            await pull(rc, ctx, tmp, login);
+            const name = readdirSync(tmp).find((f) => f.endsWith(".tgz"))!;
+            renameSync(join(tmp, name), join(dir, name));
+          } finally {
+            rmSync(tmp, { recursive: true, force: true });
+          }
         } else if (!existsSync(dir)) {
           const tmp = `${dir}.${process.pid}.tmp`;
           rmSync(tmp, { recursive: true, force: true });

@@ -42,6 +42,8 @@ describe("ocdp authorize (the pull-request gate)", () => {
       [/REFUSED {2}ocdp:templates changed: ocdp:templates needs an admin; alice is not an admin/, /REFUSED {2}file Pulumi.yaml changed: project config \(templates, access\) needs an admin/]],
     ["a non-admin raises a budget", () => edit(LAB, "nvidia.com/gpu: 4\n          nvidia.com/gpumem: 122880", "nvidia.com/gpu: 8\n          nvidia.com/gpumem: 122880"), ["--actor", "alice"], 4,
       [/REFUSED {2}ocdp:policy changed: ocdp:policy needs an admin/]],
+    ["a non-admin points a private source's credential elsewhere", () => edit(LAB, "  ocdp:claims:\n", "  ocdp:sourceCredentials:\n    charts: {url: https://charts.attacker.example, username: u, password: {secure: v1:abc}}\n  ocdp:claims:\n"), ["--actor", "alice"], 4,
+      [/REFUSED {2}ocdp:sourceCredentials added: ocdp:sourceCredentials needs an admin; alice is not an admin/]],
     ["a non-admin edits a preset", () => appendFileSync(join(dir, "presets/packages/code-server/presets/k3s-hami/kustomization.yaml"), "# tweak\n"), ["--actor", "alice"], 4,
       [/REFUSED {2}file presets\/packages\/code-server\/presets\/k3s-hami\/kustomization.yaml changed: presets need an admin/]],
     ["a change that makes its author an admin still needs one", () => {

@@ -1,0 +1,198 @@
+// Private sources for real: a Helm repository, an OCI registry and a Git server on loopback that refuse
+// anything without the right basic-auth header (test/privateServers.ts), the credentials kept as stack
+// secrets by the real Pulumi CLI, and `ocdp render`/`ocdp diff` reading them through Pulumi. With them,
+// each source renders; without them, with wrong ones, or with the server gone, each claim fails saying
+// which server, what it answered and what to set; and the password is nowhere: not in any output, the
+// staged folder, the cache folder, or the command line of any process while a render runs.
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { bareRepoOf, makePassword, type PrivateServer, privateGitServer, privateHelmRepo, privateOciRegistry } from "../privateServers";
+import yaml from "js-yaml";
+import { git, ocdpAsync, readYaml, ROOT, type Run, scratchProject, tempDir, writeStack } from "../helpers";
+import { pulumi, pulumiEnv } from "../pulumiEnv";
+
+const USER = "robot";
+const PASSWORD = makePassword();
+const BASIC = Buffer.from(`${USER}:${PASSWORD}`).toString("base64");
+
+/** Every file under `dir` whose bytes hold `needle`. */
+function filesHolding(dir: string, needle: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let names: string[];
+    try { names = readdirSync(d); } catch { return; }
+    for (const n of names) {
+      const p = join(d, n);
+      const s = statSync(p, { throwIfNoEntry: false });
+      if (!s) continue;
+      if (s.isDirectory()) walk(p);
+      else if (s.isFile() && readFileSync(p).includes(needle)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Samples every process's command line until stopped: what `ps` shows. */
+function watchCommandLines(): { stop(): { samples: number; tools: number; leaks: string[] } } {
+  let samples = 0;
+  let tools = 0;
+  const leaks: string[] = [];
+  const timer = setInterval(() => {
+    samples++;
+    for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+      let cmd: string;
+      try { cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " "); } catch { continue; }
+      if (/\b(helm|git|git-remote-http|git-credential-ocdp)\b/.test(cmd) && !cmd.includes("http-backend")) tools++;
+      if (cmd.includes(PASSWORD) || cmd.includes(BASIC)) leaks.push(cmd);
+    }
+  }, 2);
+  return { stop: () => { clearInterval(timer); return { samples, tools, leaks }; } };
+}
+
+describe("private sources behind basic auth, in ocdp render and ocdp diff", () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let helmRepo: PrivateServer;
+  let oci: PrivateServer;
+  let gitServer: PrivateServer;
+  let gitUrl: string;
+  const outputs: Run[] = [];
+  const run = async (args: string[]) => {
+    const r = await ocdpAsync(dir, args, 180_000, env);
+    outputs.push(r);
+    return r;
+  };
+
+  const templates = () => [
+    { id: "cs-helm", templateType: "kustomize", bindings: { users: ["alice"] },
+      source: { type: "helm", repositoryUrl: helmRepo.url, chart: "code-server", version: "3.16.1",
+        values: 'fullnameOverride: "{{ name }}"\nserviceAccount: {create: false}', preset: { type: "kustomize", path: "packages/code-server/presets/k3s-hami" } } },
+    { id: "cs-oci", templateType: "kustomize", bindings: { users: ["alice"] },
+      source: { type: "helm", repositoryUrl: oci.url, chart: "code-server", version: "3.16.1", plainHttp: true,
+        values: 'fullnameOverride: "{{ name }}"\nserviceAccount: {create: false}', preset: { type: "kustomize", path: "packages/code-server/presets/k3s-hami" } } },
+    { id: "vllm-git", templateType: "kustomize", bindings: { users: ["alice"] },
+      source: { type: "kustomize", preset: { type: "kustomize", repositoryUrl: gitUrl, ref: "main", path: "packages/vllm-server/presets/k3s-hami" } } },
+  ];
+  const claims = [
+    { name: "c-helm", templateId: "cs-helm", workspaceId: "p", owner: { user: "alice" } },
+    { name: "c-oci", templateId: "cs-oci", workspaceId: "p", owner: { user: "alice" } },
+    { name: "c-git", templateId: "vllm-git", workspaceId: "p", owner: { user: "alice" } },
+  ];
+  /** A stack with these templates and claims; with credentials set through Pulumi, `password` their secret. */
+  const stackWith = async (name: string, password?: string, only = claims) => {
+    writeStack(dir, "local", name, only, { "ocdp:templates": templates() });
+    if (password === undefined) return;
+    assert.equal((await pulumi(dir, env, ["stack", "init", name])).code, 0);
+    const creds: [string, string][] = [["charts", helmRepo.url], ["harbor", oci.url.replace(/\/charts$/, "")], ["gitea", gitServer.url]];
+    for (const [cred, url] of creds) {
+      const fields: [string, string, boolean][] = [["url", url, false], ["username", USER, false], ["password", password, true]];
+      for (const [k, v, secret] of fields) {
+        // The value on stdin, as an admin should give a secret: never an argument.
+        const r = spawnSync(join(ROOT, ".tools", "bin", "pulumi"), ["config", "set", "--path", `ocdp:sourceCredentials.${cred}.${k}`, ...(secret ? ["--secret"] : []), "--stack", name, "--non-interactive"],
+          { cwd: dir, env, input: v, encoding: "utf8" });
+        assert.equal(r.status, 0, String(r.stderr));
+      }
+    }
+    assert.ok(!readFileSync(join(dir, "stacks", `Pulumi.${name}.yaml`), "utf8").includes(password), "ciphertext only in the stack file");
+  };
+
+  before(async () => {
+    dir = scratchProject();
+    const pkg = tempDir("ocdp-private-chart-");
+    const tgz = execFileSync(join(ROOT, ".tools", "bin", "helm"), ["package", join(ROOT, "charts", "code-server"), "--destination", pkg], { encoding: "utf8" }).trim().split(": ").pop()!;
+    helmRepo = await privateHelmRepo(tgz, USER, PASSWORD);
+    oci = await privateOciRegistry(tgz, USER, PASSWORD);
+    const gitRoot = tempDir("ocdp-private-git-");
+    bareRepoOf(join(ROOT, "presets"), gitRoot, "manifests");
+    gitServer = await privateGitServer(gitRoot, USER, PASSWORD);
+    gitUrl = `${gitServer.url}/manifests.git`;
+    env = { ...pulumiEnv(tempDir("ocdp-private-pulumi-")), PULUMI_CONFIG_PASSPHRASE: "private-sources-test-passphrase" };
+    await stackWith("priv", PASSWORD);
+  });
+  after(() => { helmRepo?.close(); oci?.close(); gitServer?.close(); });
+
+  it("each source renders with its credentials, which never reach a command line", async () => {
+    const watch = watchCommandLines();
+    const r = await run(["render", "--stack", "priv", "--format", "json"]);
+    const seen = watch.stop();
+    assert.equal(r.code, 0, r.err);
+    const out = JSON.parse(r.out) as Record<string, { kind: string; metadata: { name: string } }[]>;
+    assert.equal(out["c-helm"].find((o) => o.kind === "Deployment")?.metadata.name, "c-helm");
+    assert.equal(out["c-oci"].find((o) => o.kind === "Deployment")?.metadata.name, "c-oci");
+    assert.ok(out["c-git"].some((o) => o.kind === "Deployment"), "the Git preset rendered");
+    for (const s of [helmRepo, oci, gitServer]) assert.ok(s.seen.some((x) => x.ok), `${s.url} was reached with the credential`);
+    assert.ok(seen.tools > 0, `the sampling saw helm or git running (${seen.samples} samples): else it proves nothing`);
+    assert.deepEqual(seen.leaks, [], "the password on a command line");
+  });
+
+  // A template whose preset cannot be fetched is invalid, and a stack's invalid templates are reported
+  // before any chart is pulled: the Git claim is judged in a stack of its own.
+  const charts = claims.slice(0, 2);
+  const gitOnly = claims.slice(2);
+
+  it("with a warm cache, a stack without credentials is refused by each server, and told what to set", async () => {
+    await stackWith("nocreds", undefined, charts);
+    const r = await run(["render", "--stack", "nocreds"]);
+    assert.equal(r.code, 1, r.out);
+    const host = (u: string) => new URL(u.replace(/^oci:/, "http:")).host;
+    assert.ok(r.err.includes(`claim c-helm, template cs-helm, field source.chart: helm pull failed: Helm repository ${helmRepo.url} answered 401 Unauthorized and the stack has no credential for it: an admin sets one with \`pulumi config set --path ocdp:sourceCredentials.<name>.url ${helmRepo.url} --stack nocreds\``), r.err);
+    assert.ok(r.err.includes(`template cs-oci, field source.chart: helm pull failed: OCI registry oci://${host(oci.url)}/charts/code-server answered 401 Unauthorized and the stack has no credential for it`), r.err);
+    await stackWith("nocreds-git", undefined, gitOnly);
+    const g = await run(["render", "--stack", "nocreds-git"]);
+    assert.equal(g.code, 1, g.out);
+    assert.ok(g.err.includes(`stack nocreds-git, template vllm-git, field source.preset.path: Git repository ${gitUrl} answered 401 Unauthorized and the stack has no credential for it: an admin sets one with`), g.err);
+  });
+
+  it("wrong credentials are named, and said refused", async () => {
+    await stackWith("wrong", `${PASSWORD}-not`, charts);
+    const r = await run(["render", "--stack", "wrong"]);
+    assert.equal(r.code, 1, r.out);
+    assert.ok(r.err.includes(`Helm repository ${helmRepo.url} answered 401 Unauthorized: the credential ocdp:sourceCredentials.charts was refused; an admin sets the right one with \`pulumi config set --secret --path ocdp:sourceCredentials.charts.password <password or token> --stack wrong\``), r.err);
+    assert.ok(r.err.includes("answered 401 Unauthorized: the credential ocdp:sourceCredentials.harbor was refused"), r.err);
+    await stackWith("wrong-git", `${PASSWORD}-not`, gitOnly);
+    const g = await run(["render", "--stack", "wrong-git"]);
+    assert.equal(g.code, 1, g.out);
+    assert.ok(g.err.includes(`Git repository ${gitUrl} answered 401 Unauthorized: the credential ocdp:sourceCredentials.gitea was refused`), g.err);
+  });
+
+  it("a server that is gone is said unreachable", async () => {
+    const closed = "http://127.0.0.1:1/charts"; // nothing listens on port 1
+    writeStack(dir, "local", "gone", [claims[0]], { "ocdp:templates": [{ ...templates()[0], source: { ...templates()[0].source, repositoryUrl: closed } }] });
+    const r = await run(["render", "--stack", "gone"]);
+    assert.equal(r.code, 1, r.out);
+    assert.ok(r.err.includes(`Helm repository ${closed} could not be reached (`), r.err);
+  });
+
+  it("ocdp diff renders both refs with the credentials; without the passphrase it says why", async () => {
+    git(dir, "init", "-q", "-b", "main");
+    git(dir, "add", "-A");
+    git(dir, "commit", "-qm", "private sources");
+    // A change at head: the Helm claim asks for more storage (the secrets and salt stay as Pulumi wrote them).
+    const file = join(dir, "stacks", "Pulumi.priv.yaml");
+    const doc = readYaml(file);
+    doc.config["ocdp:claims"][0].values = { storage: { size: "30Gi" } };
+    writeFileSync(file, yaml.dump(doc, { noRefs: true }));
+    const r = await run(["diff", "--stack", "priv", "--base", "HEAD"]);
+    assert.equal(r.code, 3, r.err);
+    assert.match(r.out, /c-helm/);
+    const blind = await ocdpAsync(dir, ["diff", "--stack", "priv", "--base", "HEAD"], 180_000, { ...env, PULUMI_CONFIG_PASSPHRASE: "" });
+    outputs.push(blind);
+    assert.equal(blind.code, 1, blind.out);
+    assert.match(blind.out + blind.err, /takes the credential ocdp:sourceCredentials\.charts, which could not be read for stack priv: pulumi config get ocdp:sourceCredentials: /);
+  });
+
+  it("the password is in no output, no staged claim and no cache file", () => {
+    assert.ok(outputs.length >= 5);
+    for (const r of outputs) {
+      for (const needle of [PASSWORD, BASIC, encodeURIComponent(PASSWORD)]) assert.ok(!(r.out + r.err).includes(needle), "an output holds the password");
+    }
+    for (const needle of [PASSWORD, BASIC]) {
+      assert.deepEqual(filesHolding(join(dir, ".ocdp"), needle), [], "the staged folder or cache holds the password");
+    }
+    assert.ok(readdirSync(join(dir, ".ocdp", "cache")).includes("render"), "the cache was written (else the check is empty)");
+  });
+});
