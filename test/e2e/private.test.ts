@@ -84,7 +84,7 @@ describe("e2e: a private Helm repository and a private Git preset, through pulum
     const up = await pulumi(dir, env, ["up", "--yes", "--skip-preview", "--stack", STACK]);
     assert.equal(up.code, 0, `${up.out}\n${up.err}`);
     const deployments = JSON.parse(kubectl(kubeconfig, ["get", "deployments", "-n", "ws-team-a", "-o", "json"]).out).items.map((d: Obj) => d.metadata.name).sort();
-    assert.deepEqual(deployments, ["cs-p", "vllm-p"]);
+    assert.deepEqual(deployments, ["cs-p", "vllm-p-vllm-server"]);
     assert.ok(repo.seen.some((s) => s.ok) && gitServer.seen.some((s) => s.ok), "both servers were reached with the login");
     const render = await ocdpAsync(dir, ["render", "--stack", STACK, "--format", "json"], 180_000, env);
     assert.equal(render.code, 0, render.err);
