@@ -1,5 +1,6 @@
 import { SOURCE_CREDENTIALS_KEY, type SourceCredential } from "../config/sourceCredentials";
 import { readStackSecretObject } from "./operate/stackSecrets";
+import { credentialUnreadable } from "../catalog/sources/access";
 import { diffStack } from "./diff/compare";
 import { formatMarkdown, formatText } from "./diff/format";
 import { resolveCommit, withWorktree } from "./diff/gitRef";
@@ -60,7 +61,10 @@ export const diffCommand: Command = {
     if (format === "json") process.stdout.write(`${JSON.stringify({ stack, base: baseRef, head: o.head ?? "working tree", exists: { base: base.exists, head: head.exists }, budget, claims: diffs }, null, 2)}\n`);
     else if (format === "markdown") process.stdout.write(formatMarkdown(stack, diffs, undefined, budget));
     else process.stdout.write(formatText(stack, diffs, budget));
-    if (diffs.some((d) => d.errors?.head) || head.budget.length) return 1;
+    // A claim whose private source's credential this job cannot read (a pull request's diff holds no
+    // passphrase) is shown failed with why, but does not make the change invalid: the cluster preview,
+    // which holds it, renders that claim.
+    if (diffs.some((d) => d.errors?.head && !credentialUnreadable(d.errors.head)) || head.budget.length) return 1;
     return diffs.some((d) => d.status !== "unchanged") ? 3 : 0;
   },
 };

@@ -70,7 +70,7 @@ describe("which credential a source takes", () => {
   it("a credential that cannot be decrypted is said with Pulumi's reason, not a value", async () => {
     const access = sourceAccess("lab", urls, async () => { throw new Error("pulumi config get ocdp:sourceCredentials: passphrase must be set with PULUMI_CONFIG_PASSPHRASE"); });
     await assert.rejects(access.loginFor("https://gitea.example.com/ocdp/m.git"),
-      /^Error: https:\/\/gitea.example.com\/ocdp\/m.git takes the credential ocdp:sourceCredentials.team, which could not be read for stack lab: pulumi config get ocdp:sourceCredentials: passphrase must be set with PULUMI_CONFIG_PASSPHRASE$/);
+      /^Error: https:\/\/gitea.example.com\/ocdp\/m.git takes the credential ocdp:sourceCredentials.team, which could not be read for stack lab: pulumi config get ocdp:sourceCredentials: passphrase must be set with PULUMI_CONFIG_PASSPHRASE \(a job without the stack's passphrase, such as a pull request's diff, cannot render it; the cluster preview and pulumi up do\)$/);
   });
 });
 

@@ -15,6 +15,15 @@ export interface SourceAccess {
 
 export type SourceKind = "Helm repository" | "OCI registry" | "Git repository";
 
+/** Words of the error for a credential this process cannot decrypt (no passphrase): `ocdp diff` tells it apart. */
+const UNREADABLE = "which could not be read for stack";
+const NOT_HERE = "a job without the stack's passphrase, such as a pull request's diff, cannot render it; the cluster preview and pulumi up do";
+
+/** Whether a claim's error is only that its source's credential cannot be read here. */
+export function credentialUnreadable(message: string): boolean {
+  return message.includes(UNREADABLE) && message.includes(NOT_HERE);
+}
+
 /** A source that refused us or could not be reached: said without a secret, with what to do. */
 export class SourceAccessError extends Error {}
 
@@ -133,7 +142,7 @@ export function sourceAccess(stack: string, urls: Record<string, string> | undef
       try {
         creds = await all;
       } catch (e) {
-        throw new SourceAccessError(`${showUrl(url)} takes the credential ocdp:sourceCredentials.${name}, which could not be read for stack ${stack}: ${redactAll((e as Error).message).split("\n")[0].slice(0, 300)}`);
+        throw new SourceAccessError(`${showUrl(url)} takes the credential ocdp:sourceCredentials.${name}, ${UNREADABLE} ${stack}: ${redactAll((e as Error).message).split("\n")[0].slice(0, 300)} (${NOT_HERE})`);
       }
       const c = creds[name];
       if (!c || (c.password ?? c.token) === undefined) throw new SourceAccessError(`${showUrl(url)} takes the credential ocdp:sourceCredentials.${name}, which has no password or token: ${setCommands(stack, name, showUrl(url))}`);
