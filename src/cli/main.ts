@@ -1,5 +1,6 @@
 // The `ocdp` command: one catch at the edge turns typed errors into exit codes and readable lists.
 // Exit codes: 0 ok; 1 invalid input or a failed render (every error listed); 2 usage error.
+import { driftCommand } from "./drift";
 import { RenderError, UsageError, ValidationError } from "../config/errors";
 import { authorizeCommand } from "./authorize";
 import { claimCommand } from "./claim";
@@ -33,6 +34,7 @@ export const commands: Record<string, Command> = {
   claim: claimCommand,
   up: upCommand,
   status: statusCommand,
+  drift: driftCommand,
   down: downCommand,
   templates: templatesCommand,
   expired: expiredCommand,

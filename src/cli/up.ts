@@ -14,14 +14,16 @@ import { toolPath } from "../offline/tools";
 import { offlineSources, openProject, parse, renderContext } from "./context";
 import type { Command } from "./main";
 
-const upUsage = `Usage: ocdp up [--stack <name>]   (npm run up)
+const upUsage = `Usage: ocdp up [--stack <name>] [--refresh]   (npm run up)
 
 The main job in one command: for the embedded \`local\` stack (the default), starts the local cluster
 if it is not running; logs in to the backend (PULUMI_BACKEND_URL, else a file backend in .pulumi-state,
 created); installs the pinned Kubernetes provider plugin; creates the stack if missing; runs
 \`pulumi up\` with its live progress; prints the endpoints. Any other stack uses its own kubeconfig and
 starts no cluster. The passphrase comes from PULUMI_CONFIG_PASSPHRASE(_FILE), else from a git-ignored
-file .pulumi-passphrase made on first use (never printed). Claims are validated offline first.`;
+file .pulumi-passphrase made on first use (never printed). Claims are validated offline first.
+--refresh reads the cluster first (\`pulumi up --refresh\`): what was changed behind Pulumi's back
+(\`ocdp drift\`) is put back as the stack has it.`;
 
 const downUsage = `Usage: ocdp down [--stack <name>]   (npm run down)
 
@@ -64,7 +66,7 @@ export const upCommand: Command = {
   summary: "deploy a stack in one command (default: the embedded local stack) and print its endpoints",
   usage: upUsage,
   async run(argv) {
-    const { values: o } = parse(argv, { stack: { type: "string" } }, upUsage);
+    const { values: o } = parse(argv, { stack: { type: "string" }, refresh: { type: "boolean" } }, upUsage);
     const stack = o.stack ?? LOCAL;
     const project = openProject(o.project);
     const root = project.root;
@@ -92,7 +94,7 @@ export const upCommand: Command = {
       process.stderr.write(`[ocdp up] created stack ${stack}\n`);
     }
     const startedAt = new Date();
-    const up = await live(p, ["up", "--yes", "--skip-preview", "--stack", stack, "--non-interactive", ...configFileArgs(files)]);
+    const up = await live(p, ["up", "--yes", "--skip-preview", ...(o.refresh ? ["--refresh"] : []), "--stack", stack, "--non-interactive", ...configFileArgs(files)]);
     if (up.code !== 0) {
       process.stderr.write(`[ocdp up] pulumi up failed (exit ${up.code}); the problems are listed above\n`);
       // What the cluster says about each claim that is not ready: usually the reason for a timeout.

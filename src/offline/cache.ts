@@ -11,7 +11,7 @@ import type { StageExtras } from "../steps/stage";
 import { treeHash } from "../catalog/sources/treeHash";
 
 /** Bumped when the pipeline's own logic changes what a render produces. */
-const PIPELINE_VERSION = "7";
+const PIPELINE_VERSION = "8";
 const TOOLS = "helm-3.18.6+kustomize-5.6.0";
 /**
  * JSON with every object's keys sorted: a claim's values arrive in the YAML file's order through the CLI

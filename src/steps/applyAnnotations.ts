@@ -3,11 +3,12 @@
 // and that a volume outlives its claim (`helm.sh/resource-policy: keep`, which Chart v4 turns into
 // `retainOnDelete`). As annotations, not Pulumi resource options set by a transform, so the provider
 // reads them from the objects the post-renderer prints and no child costs a callback into the program;
-// and `ocdp render` prints exactly what is applied. A kept volume is taken back by a later claim of the
-// same name under a new Pulumi field manager, while the manager of its first life still owns its fields:
-// without `pulumi.com/patchForce` any change to them (the timeout annotation when the stack's readiness
-// changes) would fail with a server-side apply conflict (seen in the e2e run). PVCs only: forcing other
-// objects could take fields from controllers that own them on purpose.
+// and `ocdp render` prints exactly what is applied. Every object carries `pulumi.com/patchForce`: the
+// stack is the source of truth for each field it sets, so a field set behind Pulumi's back (`kubectl
+// edit`, `kubectl scale`: drift) is taken back by the next `up` instead of failing it with a server-side
+// apply conflict, and `ocdp drift`'s refresh preview can show it as a change (both seen in the e2e run
+// before). Fields the stack does not set stay with whoever set them. A kept volume needs it too: it is
+// taken back by a later claim of the same name under a new Pulumi field manager.
 import type { ApplyOptions } from "../config/types";
 import type { KObject } from "./objects";
 
@@ -24,7 +25,7 @@ export function applyAnnotations(o: KObject, opts: ApplyOptions): KObject {
   const add: Record<string, string> = {};
   if (opts.skipAwaitKinds?.includes(o.kind)) add[SKIP_AWAIT] = "true";
   if (opts.timeoutSeconds) add[TIMEOUT_SECONDS] = String(opts.timeoutSeconds);
-  if (isVolumeClaim(o)) Object.assign(add, { [RESOURCE_POLICY]: "keep", [PATCH_FORCE]: "true" });
-  if (Object.keys(add).length === 0) return o;
+  if (isVolumeClaim(o)) add[RESOURCE_POLICY] = "keep";
+  add[PATCH_FORCE] = "true";
   return { ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), ...add } } };
 }

@@ -10,13 +10,13 @@ const obj = (kind: string, apiVersion = "v1", annotations?: Record<string, strin
 
 describe("apply annotations", () => {
   const cases: { name: string; o: KObject; opts: Parameters<typeof applyAnnotations>[1]; want: Record<string, string> | undefined }[] = [
-    { name: "nothing asked, nothing written", o: obj("Service"), opts: {}, want: undefined },
-    { name: "a skipAwait kind", o: obj("Service"), opts: { skipAwaitKinds: ["Service"] }, want: { "pulumi.com/skipAwait": "true" } },
-    { name: "not another kind", o: obj("ConfigMap"), opts: { skipAwaitKinds: ["Service"] }, want: undefined },
-    { name: "a readiness timeout on every object", o: obj("Deployment", "apps/v1"), opts: { timeoutSeconds: 180 }, want: { "pulumi.com/timeoutSeconds": "180" } },
+    { name: "every object: the stack's fields win over edits by hand (drift is restored by up)", o: obj("Service"), opts: {}, want: { "pulumi.com/patchForce": "true" } },
+    { name: "a skipAwait kind", o: obj("Service"), opts: { skipAwaitKinds: ["Service"] }, want: { "pulumi.com/skipAwait": "true", "pulumi.com/patchForce": "true" } },
+    { name: "not another kind", o: obj("ConfigMap"), opts: { skipAwaitKinds: ["Service"] }, want: { "pulumi.com/patchForce": "true" } },
+    { name: "a readiness timeout on every object", o: obj("Deployment", "apps/v1"), opts: { timeoutSeconds: 180 }, want: { "pulumi.com/timeoutSeconds": "180", "pulumi.com/patchForce": "true" } },
     { name: "a volume is kept (Chart v4: retainOnDelete) and taken back whoever applied it before", o: obj("PersistentVolumeClaim"), opts: {},
       want: { "helm.sh/resource-policy": "keep", "pulumi.com/patchForce": "true" } },
-    { name: "a custom kind named like a PVC is not", o: obj("PersistentVolumeClaim", "example.com/v1"), opts: {}, want: undefined },
+    { name: "a custom kind named like a PVC is not kept", o: obj("PersistentVolumeClaim", "example.com/v1"), opts: {}, want: { "pulumi.com/patchForce": "true" } },
     { name: "the preset's annotations stay, the stack's settings win", o: obj("PersistentVolumeClaim", "v1", { a: "b", "helm.sh/resource-policy": "delete" }), opts: {},
       want: { a: "b", "helm.sh/resource-policy": "keep", "pulumi.com/patchForce": "true" } },
   ];
