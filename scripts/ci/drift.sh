@@ -11,15 +11,14 @@ root=$(cd "$here/../.." && pwd)
 out=${OUT_DIR:-drift-out}
 mkdir -p "$out"
 say() { if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "$1" >> "$GITHUB_OUTPUT"; fi; }
-if [ -z "${KUBECONFIG_DATA:-}" ] && [ -z "${DRIFT_USE_STACK_KUBECONFIG:-}" ]; then echo "stack $STACK: no KUBECONFIG_${STACK^^} secret: skipped"; say "drifted=skip"; exit 0; fi
+if [ -z "${KUBECONFIG_DATA:-}" ]; then echo "stack $STACK: no KUBECONFIG_${STACK^^} secret: skipped"; say "drifted=skip"; exit 0; fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export TMPDIR="$tmp"
-if [ -n "${KUBECONFIG_DATA:-}" ]; then
-  export PATH="$root/.tools/bin:$PATH"
-  pulumi stack select --create "$STACK" --non-interactive > /dev/null
-  printf '%s' "$KUBECONFIG_DATA" | pulumi config set --secret ocdp:kubeconfig --stack "$STACK" --non-interactive
-fi
+export PATH="$root/.tools/bin:$PATH"
+pulumi stack select --create "$STACK" --non-interactive > /dev/null
+# On stdin, never on a command line that `ps` shows; then out of the environment of what runs next.
+printf '%s' "$KUBECONFIG_DATA" | pulumi config set --secret ocdp:kubeconfig --stack "$STACK" --non-interactive
 unset KUBECONFIG_DATA
 rc=0
 node "$root/bin/ocdp.js" drift --stack "$STACK" > "$tmp/drift.txt" 2> "$tmp/drift.err" || rc=$?

@@ -17,7 +17,7 @@ type Job = { steps: Step[]; permissions?: Record<string, string>; environment?: 
 const workflow = (name: string) => yaml.load(readFileSync(join(ROOT, `.github/workflows/${name}.yml`), "utf8")) as { jobs: Record<string, Job>; permissions?: Record<string, string> };
 const step = (name: string, job: string, prefix: string) => workflow(name).jobs[job].steps.find((s) => s.name?.startsWith(prefix))!;
 
-for (const name of ["preview", "gate", "expire"]) {
+for (const name of ["preview", "gate", "expire", "deploy", "drift"]) {
   describe(`.github/workflows/${name}.yml`, () => {
     const file = join(ROOT, `.github/workflows/${name}.yml`);
     it("passes actionlint", () => {
