@@ -43,7 +43,7 @@ const comment = [
 ].join("\n");
 const status = {
   state: ok ? "success" : "failure",
-  context: `ocdp deploy/${o.stack}`,
+  context: `ocdp-deploy/${o.stack}`,
   description: `${ok ? "deployed" : "failed"}: ${why}`.slice(0, 140),
   ...(o["run-url"] ? { target_url: o["run-url"] } : {}),
 };

@@ -100,7 +100,7 @@ describe("e2e: merge deploys (deploy.yml's scripts) on the loopback cluster with
     assert.equal(d1.code, 0, d1.out + d1.err);
     assert.equal(deployed(), head);
     const status = JSON.parse(readFileSync(join(out, "status-prod.json"), "utf8"));
-    assert.deepEqual(status, { state: "success", context: "ocdp deploy/prod", description: "deployed: every claim ready", target_url: "https://github.example/o/r/actions/runs/7" });
+    assert.deepEqual(status, { state: "success", context: "ocdp-deploy/prod", description: "deployed: every claim ready", target_url: "https://github.example/o/r/actions/runs/7" });
     const comment = readFileSync(join(out, "comment-prod.md"), "utf8");
     assert.match(comment, /^\| cs-b \| ready \| http:\/\/127\.0\.0\.1:\d+ \| +\|$/m, comment);
     assert.doesNotMatch(comment, /\| cs-a \|/, "only the claims the merge touched");
