@@ -3,7 +3,7 @@
 // OCI registry (crane's registry behind an authenticating front), and a Git server (`git http-backend`
 // behind a small HTTP server). Every request is recorded with whether it carried the credential.
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, dirname, join } from "node:path";
@@ -159,4 +159,27 @@ export function bareRepoOf(tree: string, root: string, name: string): string {
   const bare = join(root, `${name}.git`);
   g(dirname(bare), "clone", "-q", "--bare", work, bare);
   return bare;
+}
+
+/** The project's code-server chart packaged (helm package), as a private repository would serve it. */
+export function packagedChart(): string {
+  const out = execFileSync(tool("helm"), ["package", join(ROOT, "charts", "code-server"), "--destination", tempDir("ocdp-private-chart-")], { encoding: "utf8" });
+  return out.trim().split(": ").pop()!;
+}
+
+/** Every file under `dir` whose bytes hold `needle` (a leak check over a staged folder, a cache, a backend). */
+export function filesHolding(dir: string, needle: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let names: string[];
+    try { names = readdirSync(d); } catch { return; }
+    for (const n of names) {
+      const f = join(d, n);
+      const st = statSync(f, { throwIfNoEntry: false });
+      if (st?.isDirectory()) walk(f);
+      else if (st?.isFile() && readFileSync(f).includes(needle)) out.push(f);
+    }
+  };
+  walk(dir);
+  return out;
 }

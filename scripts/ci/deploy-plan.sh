@@ -35,6 +35,6 @@ for stack in "${STACKS[@]}"; do
   esac
 done
 if [ -n "${STACK:-}" ] && [ "${#chosen[@]}" = 0 ]; then echo "no stack $STACK at ${head:0:12}" >&2; exit 1; fi
-json=$(printf '%s\n' "${chosen[@]+"${chosen[@]}"}" | node -e 'const l=require("fs").readFileSync(0,"utf8").split("\n").filter(Boolean);process.stdout.write(JSON.stringify(l))')
+json=$(json_list ${chosen[@]+"${chosen[@]}"})
 echo "stacks=$json"
 if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "stacks=$json" >> "$GITHUB_OUTPUT"; fi

@@ -5,6 +5,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=scripts/ci/stacks.sh
 . "$here/stacks.sh"
 stacks_between HEAD HEAD
-json=$(printf '%s\n' "${STACKS[@]+"${STACKS[@]}"}" | node -e 'const l=require("fs").readFileSync(0,"utf8").split("\n").filter(Boolean);process.stdout.write(JSON.stringify(l))')
+json=$(json_list ${STACKS[@]+"${STACKS[@]}"})
 echo "stacks=$json"
 if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "stacks=$json" >> "$GITHUB_OUTPUT"; fi

@@ -15,3 +15,8 @@ stacks_between() {
   done < <(git ls-tree -z --name-only "$1" -- stacks/; git ls-tree -z --name-only "$2" -- stacks/)
   if [ "${#STACKS[@]}" -gt 0 ]; then mapfile -d '' -t STACKS < <(printf '%s\0' "${STACKS[@]}" | sort -z); fi
 }
+
+# usage: json_list <item>...   -> the items as a JSON list on stdout (a workflow matrix's input)
+json_list() {
+  printf '%s\n' "$@" | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean)))'
+}

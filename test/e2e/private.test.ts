@@ -3,33 +3,19 @@
 // loopback cluster with the stack's ocdp:sourceCredentials. The password is in no output of up, in the
 // exported state only as ciphertext (or not at all), and in no file of the staged folder or cache.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import yaml from "js-yaml";
 import { ROOT, ocdpAsync, scratchProject, tempDir } from "../helpers";
-import { bareRepoOf, makePassword, type PrivateServer, privateGitServer, privateHelmRepo } from "../privateServers";
+import { bareRepoOf, filesHolding, makePassword, packagedChart, type PrivateServer, privateGitServer, privateHelmRepo } from "../privateServers";
 import { clusterDown, clusterUp, installProvider, kubectl, pulumi, pulumiEnv } from "../pulumiEnv";
 const PROVIDER_VERSION = require(join(ROOT, "node_modules", "@pulumi", "kubernetes", "package.json")).version as string;
 const STACK = "private";
 const USER = "robot";
 const PASSWORD = makePassword();
 type Obj = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-function filesHolding(dir: string, needle: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      const s = statSync(p, { throwIfNoEntry: false });
-      if (s?.isDirectory()) walk(p);
-      else if (s?.isFile() && readFileSync(p).includes(needle)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe("e2e: a private Helm repository and a private Git preset, through pulumi up", { timeout: 1_800_000 }, () => {
   let dir: string;
@@ -41,8 +27,7 @@ describe("e2e: a private Helm repository and a private Git preset, through pulum
   before(async () => {
     dir = scratchProject();
     kubeconfig = clusterUp(join(dir, ".cluster"), 1);
-    const pkg = tempDir("ocdp-private-chart-");
-    const tgz = execFileSync(join(ROOT, ".tools", "bin", "helm"), ["package", join(ROOT, "charts", "code-server"), "--destination", pkg], { encoding: "utf8" }).trim().split(": ").pop()!;
+    const tgz = packagedChart();
     repo = await privateHelmRepo(tgz, USER, PASSWORD);
     const gitRoot = tempDir("ocdp-private-git-");
     bareRepoOf(join(ROOT, "presets"), gitRoot, "manifests");

@@ -5,11 +5,11 @@
 // which server, what it answered and what to set; and the password is nowhere: not in any output, the
 // staged folder, the cache folder, or the command line of any process while a render runs.
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { bareRepoOf, makePassword, type PrivateServer, privateGitServer, privateHelmRepo, privateOciRegistry } from "../privateServers";
+import { bareRepoOf, filesHolding, makePassword, packagedChart, type PrivateServer, privateGitServer, privateHelmRepo, privateOciRegistry } from "../privateServers";
 import yaml from "js-yaml";
 import { git, ocdpAsync, readYaml, ROOT, type Run, scratchProject, tempDir, writeStack } from "../helpers";
 import { pulumi, pulumiEnv } from "../pulumiEnv";
@@ -17,24 +17,6 @@ import { pulumi, pulumiEnv } from "../pulumiEnv";
 const USER = "robot";
 const PASSWORD = makePassword();
 const BASIC = Buffer.from(`${USER}:${PASSWORD}`).toString("base64");
-
-/** Every file under `dir` whose bytes hold `needle`. */
-function filesHolding(dir: string, needle: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    let names: string[];
-    try { names = readdirSync(d); } catch { return; }
-    for (const n of names) {
-      const p = join(d, n);
-      const s = statSync(p, { throwIfNoEntry: false });
-      if (!s) continue;
-      if (s.isDirectory()) walk(p);
-      else if (s.isFile() && readFileSync(p).includes(needle)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** Samples every process's command line until stopped: what `ps` shows. */
 function watchCommandLines(): { stop(): { samples: number; tools: number; leaks: string[] } } {
@@ -102,8 +84,7 @@ describe("private sources behind basic auth, in ocdp render and ocdp diff", () =
 
   before(async () => {
     dir = scratchProject();
-    const pkg = tempDir("ocdp-private-chart-");
-    const tgz = execFileSync(join(ROOT, ".tools", "bin", "helm"), ["package", join(ROOT, "charts", "code-server"), "--destination", pkg], { encoding: "utf8" }).trim().split(": ").pop()!;
+    const tgz = packagedChart();
     helmRepo = await privateHelmRepo(tgz, USER, PASSWORD);
     oci = await privateOciRegistry(tgz, USER, PASSWORD);
     const gitRoot = tempDir("ocdp-private-git-");
