@@ -269,3 +269,47 @@ describe("expire.yml's script: the claims past their date stopped on a branch pu
     assert.equal(git(origin, "branch", "--list").split("\n").length, 2, "main and the one branch: nothing new pushed");
   });
 });
+
+describe("deploy.yml and drift.yml: per-stack jobs that run scripts of the repository", () => {
+  for (const [name, job] of [["deploy", "deploy"], ["drift", "drift"]] as const) {
+    it(`${name}.yml: one job per stack, queued in the stack's deploy group, every run step a script`, () => {
+      const j = workflow(name).jobs[job] as Job & { concurrency: { group: string; "cancel-in-progress": boolean }; strategy: { matrix: { stack: string } } };
+      assert.equal(j.concurrency.group, "deploy-${{ matrix.stack }}");
+      assert.equal(j.concurrency["cancel-in-progress"], false);
+      assert.match(j.strategy.matrix.stack, /fromJSON\(needs\.[a-z]+\.outputs\.stacks\)/);
+      for (const s of Object.values(workflow(name).jobs).flatMap((x) => x.steps)) {
+        if (s.run) assert.match(s.run, /^(npm run setup|scripts\/ci\/[a-z-]+\.sh)$/, `${name}.yml runs ${s.run}`);
+      }
+    });
+  }
+
+  const recordingGh = (pulls: string) => {
+    const bin = tempDir("ocdp-gh-");
+    writeFileSync(join(bin, "gh"), `#!/bin/sh\necho "$*" >> "${join(bin, "log")}"\ncase "$*" in *"/pulls --jq"*) printf '${pulls}' ;; esac\n`, { mode: 0o755 });
+    writeFileSync(join(bin, "log"), "");
+    return bin;
+  };
+  it("deploy-post.sh posts the commit status, then the comment on each pull request GitHub lists for the commit", () => {
+    const bin = recordingGh("12\\n15\\n");
+    const out = tempDir("ocdp-deploy-out-");
+    writeFileSync(join(out, "status-lab.json"), '{"state":"success"}\n');
+    writeFileSync(join(out, "comment-lab.md"), "cs-b ready\n");
+    const r = spawnSync("bash", [join(ROOT, "scripts/ci/deploy-post.sh")], { encoding: "utf8",
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, STACK: "lab", GITHUB_REPOSITORY: "o/r", GITHUB_SHA: "abc123", OUT_DIR: out } });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.deepEqual(readFileSync(join(bin, "log"), "utf8").trim().split("\n"), [
+      `api --method POST repos/o/r/statuses/abc123 --input ${out}/status-lab.json`,
+      "api repos/o/r/commits/abc123/pulls --jq .[].number",
+      `api --method POST repos/o/r/issues/12/comments -F body=@${out}/comment-lab.md`,
+      `api --method POST repos/o/r/issues/15/comments -F body=@${out}/comment-lab.md`,
+    ]);
+  });
+  it("deploy-post.sh fails, saying why, when deploy.sh stopped before its report", () => {
+    const bin = recordingGh("");
+    const r = spawnSync("bash", [join(ROOT, "scripts/ci/deploy-post.sh")], { encoding: "utf8",
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, STACK: "lab", GITHUB_REPOSITORY: "o/r", GITHUB_SHA: "abc123", OUT_DIR: tempDir("ocdp-empty-") } });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /stack lab: deploy.sh reported nothing/);
+    assert.equal(readFileSync(join(bin, "log"), "utf8"), "", "nothing posted");
+  });
+});
