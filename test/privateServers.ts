@@ -2,7 +2,7 @@
 // header (401 with a Basic challenge, as Harbor, Gitea and chart museums answer): a Helm repository, an
 // OCI registry (crane's registry behind an authenticating front), and a Git server (`git http-backend`
 // behind a small HTTP server). Every request is recorded with whether it carried the credential.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -182,4 +182,17 @@ export function filesHolding(dir: string, needle: string): string[] {
   };
   walk(dir);
   return out;
+}
+
+/**
+ * Sets `ocdp:sourceCredentials.<name>` of a stack as an admin does, with the real Pulumi CLI: url and
+ * username plain, the password a secret, each value on stdin (never an argument). Throws on a failure.
+ */
+export function setSourceCredential(dir: string, env: NodeJS.ProcessEnv, stack: string, name: string, c: { url: string; username: string; password: string }): void {
+  const fields: [string, string, boolean][] = [["url", c.url, false], ["username", c.username, false], ["password", c.password, true]];
+  for (const [k, v, secret] of fields) {
+    const r = spawnSync(tool("pulumi"), ["config", "set", "--path", `ocdp:sourceCredentials.${name}.${k}`, ...(secret ? ["--secret"] : []), "--stack", stack, "--non-interactive"],
+      { cwd: dir, env, input: v, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`pulumi config set ocdp:sourceCredentials.${name}.${k}: ${r.stderr}`);
+  }
 }

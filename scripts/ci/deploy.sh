@@ -14,6 +14,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 ocdp=(node "$root/bin/ocdp.js")
+# shellcheck source=scripts/ci/stacks.sh
+. "$here/stacks.sh"
 : "${STACK:?STACK is required}"
 head=$(git rev-parse --verify "${GITHUB_SHA:-HEAD}^{commit}")
 out=${OUT_DIR:-deploy-out}
@@ -31,12 +33,7 @@ parent=$(git rev-parse -q --verify "$head^1" || true)
 if [ -n "$parent" ]; then
   "${ocdp[@]}" diff --stack="$STACK" --base="$parent" --head="$head" --format=json > "$tmp/touched.json" 2> /dev/null || true
 fi
-if [ -n "${KUBECONFIG_DATA:-}" ]; then
-  export PATH="$root/.tools/bin:$PATH"
-  pulumi stack select --create "$STACK" --non-interactive > /dev/null
-  # On stdin, never on a command line that `ps` shows; then out of the environment of what runs next.
-  printf '%s' "$KUBECONFIG_DATA" | pulumi config set --secret ocdp:kubeconfig --stack "$STACK" --non-interactive
-fi
+if [ -n "${KUBECONFIG_DATA:-}" ]; then PATH="$root/.tools/bin:$PATH" kubeconfig_secret "$STACK"; fi
 unset KUBECONFIG_DATA
 wait_lock=${DEPLOY_LOCK_WAIT:-900}
 start=$SECONDS

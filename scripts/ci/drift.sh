@@ -8,6 +8,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=scripts/ci/stacks.sh
+. "$here/stacks.sh"
 out=${OUT_DIR:-drift-out}
 mkdir -p "$out"
 say() { if [ -n "${GITHUB_OUTPUT:-}" ]; then echo "$1" >> "$GITHUB_OUTPUT"; fi; }
@@ -15,11 +17,7 @@ if [ -z "${KUBECONFIG_DATA:-}" ]; then echo "stack $STACK: no KUBECONFIG_${STACK
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export TMPDIR="$tmp"
-export PATH="$root/.tools/bin:$PATH"
-pulumi stack select --create "$STACK" --non-interactive > /dev/null
-# On stdin, never on a command line that `ps` shows; then out of the environment of what runs next.
-printf '%s' "$KUBECONFIG_DATA" | pulumi config set --secret ocdp:kubeconfig --stack "$STACK" --non-interactive
-unset KUBECONFIG_DATA
+PATH="$root/.tools/bin:$PATH" kubeconfig_secret "$STACK"
 rc=0
 node "$root/bin/ocdp.js" drift --stack "$STACK" > "$tmp/drift.txt" 2> "$tmp/drift.err" || rc=$?
 cat "$tmp/drift.txt"

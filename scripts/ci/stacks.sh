@@ -20,3 +20,12 @@ stacks_between() {
 json_list() {
   printf '%s\n' "$@" | node -e 'process.stdout.write(JSON.stringify(require("fs").readFileSync(0, "utf8").split("\n").filter(Boolean)))'
 }
+
+# usage: kubeconfig_secret <stack>   -> the stack (created when missing) holds $KUBECONFIG_DATA as its
+# secret ocdp:kubeconfig, given on stdin, never on a command line that `ps` shows; then the variable is
+# out of the environment of what runs next. Needs pulumi on PATH and the backend's variables.
+kubeconfig_secret() {
+  pulumi stack select --create "$1" --non-interactive > /dev/null
+  printf '%s' "$KUBECONFIG_DATA" | pulumi config set --secret ocdp:kubeconfig --stack "$1" --non-interactive
+  unset KUBECONFIG_DATA
+}

@@ -7,6 +7,7 @@ import yaml from "js-yaml";
 import { type Issue, IssueList, ValidationError } from "../config/errors";
 import { DNS1123 } from "../config/schema";
 import type { ApplyOptions, Claim, Cluster, Overlay, StackConfig, Template } from "../config/types";
+import { holdsLogin } from "../config/sourceCredentials";
 import { check } from "../config/validate";
 import { substitute, substituteString, unknownPlaceholdersIn } from "./placeholders";
 import type { SourceAccess } from "./sources/access";
@@ -88,13 +89,13 @@ export function overlayFor(config: StackConfig, workspaceId: string): Overlay {
 /** The template's preset, inputs and values schema; problems are the template's, reported once. */
 export async function resolveTemplate(t: Template, stack: string, opts: ResolveOptions, issues: IssueList): Promise<ResolvedTemplate | undefined> {
   const where = { stack, template: t.id };
-  for (const field of ["repositoryUrl", "chart"] as const) {
-    // A login in a URL would be printed, cached and stored wherever the URL goes.
-    if (/^[a-z][a-z0-9+.-]*:\/\/[^@\s]*@/i.test(t.source[field] ?? "")) {
-      issues.add({ ...where, field: `source.${field}`, rule: "must not hold a user or password: an admin keeps them in ocdp:sourceCredentials (docs/admins.md#private-sources)" });
-      return undefined;
-    }
+  // A login in a URL would be printed, cached and stored wherever the URL goes.
+  const urls = { repositoryUrl: t.source.repositoryUrl, chart: t.source.chart, "preset.repositoryUrl": t.source.preset?.repositoryUrl };
+  const withLogin = Object.entries(urls).filter(([, u]) => u && holdsLogin(u));
+  for (const [field] of withLogin) {
+    issues.add({ ...where, field: `source.${field}`, rule: "must not hold a user or password: an admin keeps them in ocdp:sourceCredentials (docs/admins.md#private-sources)" });
   }
+  if (withLogin.length) return undefined;
   let preset: ResolvedPreset;
   try {
     preset = await resolvePreset(opts.projectRoot, opts.cacheDir, t.source.preset, stack, opts.sources);

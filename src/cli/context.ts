@@ -47,6 +47,11 @@ export function openStack(stack: string, projectDir?: string, useCache = true): 
 
 /** The stack's logins to private sources, decrypted through Pulumi when a source first needs one. */
 export function offlineSources(project: Project, config: StackConfig): SourceAccess {
-  return sourceAccess(config.stack, config.sourceUrls,
-    () => readStackSecretObject<Record<string, SourceCredential>>(project, config.stack, `ocdp:${SOURCE_CREDENTIALS_KEY}`));
+  return sourceAccess(config.stack, config.sourceUrls, credentialsReader(project, config.stack));
+}
+
+/** Reads the stack's decrypted ocdp:sourceCredentials through Pulumi, once, when first called. */
+export function credentialsReader(project: Project, stack: string): () => Promise<Record<string, SourceCredential>> {
+  let read: Promise<Record<string, SourceCredential>> | undefined;
+  return () => (read ??= readStackSecretObject<Record<string, SourceCredential>>(project, stack, `ocdp:${SOURCE_CREDENTIALS_KEY}`));
 }

@@ -1,12 +1,10 @@
-import { SOURCE_CREDENTIALS_KEY, type SourceCredential } from "../config/sourceCredentials";
-import { readStackSecretObject } from "./operate/stackSecrets";
 import { credentialUnreadable } from "../catalog/sources/access";
 import { diffStack } from "./diff/compare";
 import { formatMarkdown, formatText } from "./diff/format";
 import { resolveCommit, withWorktree } from "./diff/gitRef";
 import { renderStackAt, type StackAt } from "./diff/renderRef";
 import { UsageError, ValidationError } from "../config/errors";
-import { openProject, parse, renderContext, requireOpt } from "./context";
+import { credentialsReader, openProject, parse, renderContext, requireOpt } from "./context";
 import type { Command } from "./main";
 
 const usage = `Usage: ocdp diff --stack <name> --base <git-ref> [--head <git-ref>] [--format text|markdown|json]
@@ -37,8 +35,7 @@ export const diffCommand: Command = {
     const { cacheDir, renderCache } = renderContext(project);
     const shared = { cacheDir, renderCache };
     // Private sources' logins, decrypted through Pulumi from this checkout's stack when a ref needs one.
-    let creds: Promise<Record<string, SourceCredential>> | undefined;
-    const readCredentials = () => (creds ??= readStackSecretObject<Record<string, SourceCredential>>(project, stack, `ocdp:${SOURCE_CREDENTIALS_KEY}`));
+    const readCredentials = credentialsReader(project, stack);
     // Both refs checked before anything is checked out: a bad ref costs nothing and leaves nothing.
     const baseCommit = await resolveCommit(project.root, baseRef, "--base");
     const headCommit = o.head ? await resolveCommit(project.root, o.head, "--head") : undefined;

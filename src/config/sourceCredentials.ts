@@ -39,6 +39,11 @@ export function setCommands(stack: string, name: string, url?: string): string {
   return `\`pulumi config set --path ${FIELD}.${name}.url ${url ?? "<url prefix>"} ${at}\`, \`pulumi config set --path ${FIELD}.${name}.username <user> ${at}\` and \`pulumi config set --secret --path ${FIELD}.${name}.password <password or token> ${at}\` (docs/admins.md#private-sources)`;
 }
 
+/** Whether a URL holds a user or password (`https://u:p@host/...`): refused wherever a source URL is read. */
+export function holdsLogin(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^@\s]*@/i.test(url);
+}
+
 /** A URL as it may be shown: no user:password@ and no query, which can carry a token. */
 export function showUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@\s]*@/i, "$1").replace(/[?#].*$/, "");
@@ -67,7 +72,7 @@ export function sourceCredentialProblems(stack: string, file: unknown): Issue[] 
       if (!["url", "username", "password", "token"].includes(k)) issues.add({ stack, field: `${field}.${k}`, rule: "unknown field: expected url, username, password or token" });
     }
     if (typeof o.url !== "string") issues.add({ stack, field: `${field}.url`, rule: "is required: the URL prefix of the sources it is for (https://, http:// or oci://)" });
-    else if (o.url.includes("@")) issues.add({ stack, field: `${field}.url`, rule: "must not hold a user or password: they go in username and password" });
+    else if (holdsLogin(o.url)) issues.add({ stack, field: `${field}.url`, rule: "must not hold a user or password: they go in username and password" });
     else if (!URL_PREFIX.test(o.url)) issues.add({ stack, field: `${field}.url`, rule: "must be an https://, http:// or oci:// URL prefix with a host (no query or fragment)" });
     if (o.username !== undefined && (typeof o.username !== "string" || !o.username)) issues.add({ stack, field: `${field}.username`, rule: "must be a non-empty string" });
     const secrets = (["password", "token"] as const).filter((k) => o[k] !== undefined);

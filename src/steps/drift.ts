@@ -88,13 +88,15 @@ export function driftOf(steps: PreviewStep[]): DriftedObject[] {
 }
 
 const MASK = "********";
+/** The key Pulumi marks a secret value with in its JSON (`{"4dabf...": "1b47061264138c4ac30d75fd1eb44270", ...}`). */
+const PULUMI_SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 /** A value as drift shows it: cut, and masked for a Secret's data or anything Pulumi marks secret. */
 export function showValue(v: unknown, kind: string, path: string): string {
   if (v === undefined) return "(absent)";
   if (kind === "Secret" && /^(data|stringData)\b/.test(path)) return MASK;
   const text = JSON.stringify(v);
-  if (text.includes("[secret]") || text.includes("4dabf18193072939515e22adb298388d")) return MASK;
+  if (text.includes("[secret]") || text.includes(PULUMI_SECRET_SIG)) return MASK;
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -3,13 +3,12 @@
 // loopback cluster with the stack's ocdp:sourceCredentials. The password is in no output of up, in the
 // exported state only as ciphertext (or not at all), and in no file of the staged folder or cache.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import yaml from "js-yaml";
 import { ROOT, ocdpAsync, scratchProject, tempDir } from "../helpers";
-import { bareRepoOf, filesHolding, makePassword, packagedChart, type PrivateServer, privateGitServer, privateHelmRepo } from "../privateServers";
+import { bareRepoOf, filesHolding, makePassword, packagedChart, setSourceCredential, type PrivateServer, privateGitServer, privateHelmRepo } from "../privateServers";
 import { clusterDown, clusterUp, installProvider, kubectl, pulumi, pulumiEnv } from "../pulumiEnv";
 const PROVIDER_VERSION = require(join(ROOT, "node_modules", "@pulumi", "kubernetes", "package.json")).version as string;
 const STACK = "private";
@@ -49,13 +48,7 @@ describe("e2e: a private Helm repository and a private Git preset, through pulum
     env = { ...pulumiEnv(join(dir, ".pulumi-private")), PULUMI_CONFIG_PASSPHRASE: "private-e2e-passphrase" };
     installProvider(env, PROVIDER_VERSION);
     assert.equal((await pulumi(dir, env, ["stack", "init", STACK])).code, 0);
-    for (const [cred, url] of [["charts", repo.url], ["gitea", gitServer.url]]) {
-      for (const [k, v, secret] of [["url", url, false], ["username", USER, false], ["password", PASSWORD, true]] as [string, string, boolean][]) {
-        const r = spawnSync(join(ROOT, ".tools", "bin", "pulumi"), ["config", "set", "--path", `ocdp:sourceCredentials.${cred}.${k}`, ...(secret ? ["--secret"] : []), "--stack", STACK, "--non-interactive"],
-          { cwd: dir, env, input: v, encoding: "utf8" });
-        assert.equal(r.status, 0, String(r.stderr));
-      }
-    }
+    for (const [cred, url] of [["charts", repo.url], ["gitea", gitServer.url]]) setSourceCredential(dir, env, STACK, cred, { url, username: USER, password: PASSWORD });
   });
 
   after(async () => {

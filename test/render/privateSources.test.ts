@@ -5,11 +5,10 @@
 // which server, what it answered and what to set; and the password is nowhere: not in any output, the
 // staged folder, the cache folder, or the command line of any process while a render runs.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { bareRepoOf, filesHolding, makePassword, packagedChart, type PrivateServer, privateGitServer, privateHelmRepo, privateOciRegistry } from "../privateServers";
+import { bareRepoOf, filesHolding, makePassword, packagedChart, setSourceCredential, type PrivateServer, privateGitServer, privateHelmRepo, privateOciRegistry } from "../privateServers";
 import yaml from "js-yaml";
 import { git, ocdpAsync, readYaml, ROOT, type Run, scratchProject, tempDir, writeStack } from "../helpers";
 import { pulumi, pulumiEnv } from "../pulumiEnv";
@@ -70,15 +69,7 @@ describe("private sources behind basic auth, in ocdp render and ocdp diff", () =
     if (password === undefined) return;
     assert.equal((await pulumi(dir, env, ["stack", "init", name])).code, 0);
     const creds: [string, string][] = [["charts", helmRepo.url], ["harbor", oci.url.replace(/\/charts$/, "")], ["gitea", gitServer.url]];
-    for (const [cred, url] of creds) {
-      const fields: [string, string, boolean][] = [["url", url, false], ["username", USER, false], ["password", password, true]];
-      for (const [k, v, secret] of fields) {
-        // The value on stdin, as an admin should give a secret: never an argument.
-        const r = spawnSync(join(ROOT, ".tools", "bin", "pulumi"), ["config", "set", "--path", `ocdp:sourceCredentials.${cred}.${k}`, ...(secret ? ["--secret"] : []), "--stack", name, "--non-interactive"],
-          { cwd: dir, env, input: v, encoding: "utf8" });
-        assert.equal(r.status, 0, String(r.stderr));
-      }
-    }
+    for (const [cred, url] of creds) setSourceCredential(dir, env, name, cred, { url, username: USER, password });
     assert.ok(!readFileSync(join(dir, "stacks", `Pulumi.${name}.yaml`), "utf8").includes(password), "ciphertext only in the stack file");
   };
 
@@ -138,6 +129,23 @@ describe("private sources behind basic auth, in ocdp render and ocdp diff", () =
     const g = await run(["render", "--stack", "wrong-git"]);
     assert.equal(g.code, 1, g.out);
     assert.ok(g.err.includes(`Git repository ${gitUrl} answered 401 Unauthorized: the credential ocdp:sourceCredentials.gitea was refused`), g.err);
+  });
+
+  it("a template URL holding a user or password is refused, naming each field, echoing no password", async () => {
+    const t = templates();
+    const withLogin = (u: string) => u.replace("://", `://${USER}:${PASSWORD}@`);
+    writeStack(dir, "local", "inurl", [claims[0], claims[2]], { "ocdp:templates": [
+      { ...t[0], source: { ...t[0].source, repositoryUrl: withLogin(helmRepo.url) } },
+      { ...t[2], source: { ...t[2].source, preset: { ...t[2].source.preset, repositoryUrl: withLogin(gitUrl) } } },
+    ] });
+    const asked = helmRepo.seen.length + gitServer.seen.length;
+    const r = await run(["render", "--stack", "inurl"]);
+    assert.equal(r.code, 1, r.out);
+    for (const [template, field] of [["cs-helm", "source.repositoryUrl"], ["vllm-git", "source.preset.repositoryUrl"]]) {
+      assert.ok(r.err.includes(`template ${template}, field ${field}: must not hold a user or password: an admin keeps them in ocdp:sourceCredentials`), r.err);
+    }
+    assert.equal(helmRepo.seen.length + gitServer.seen.length, asked, "refused before anything is fetched");
+    assert.ok(!r.err.includes(PASSWORD), "no password echoed");
   });
 
   it("a server that is gone is said unreachable", async () => {

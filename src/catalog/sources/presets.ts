@@ -32,7 +32,6 @@ export async function resolvePreset(projectRoot: string, cacheDir: string, ref: 
   let root = join(projectRoot, "presets");
   let commit: string | undefined;
   if (ref.repositoryUrl) {
-    if (/^[a-z][a-z0-9+.-]*:\/\/[^@\s]*@/i.test(ref.repositoryUrl)) throw new Error("source.preset.repositoryUrl must not hold a user or password: an admin keeps them in ocdp:sourceCredentials (docs/admins.md#private-sources)");
     const remote = /^https?:\/\//.test(ref.repositoryUrl);
     const url = /^[a-z]+:\/\//.test(ref.repositoryUrl) || isAbsolute(ref.repositoryUrl) ? ref.repositoryUrl : join(projectRoot, ref.repositoryUrl);
     const login = remote && access ? await access.loginFor(url) : undefined;
